@@ -1,0 +1,233 @@
+"""The whole analysis of a claim as plain data.
+
+`build_analysis(claim)` is the only thing the claim page renders. Everything in a
+`ClaimAnalysis` is a str, int, bool, list or nested dataclass, so it can be stored as JSON
+(`to_dict`/`from_dict`) and rendered later exactly as it was.
+"""
+
+import html
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, get_args, get_origin, get_type_hints
+
+from django.db.models import Prefetch
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+LEAD_EXCERPT_CHARS = 280
+
+
+@dataclass
+class TopicRef:
+    name: str
+    slug: str
+
+
+@dataclass
+class StudyRef:
+    doi: str
+    short_authors: str
+    year: int
+    title: str
+    journal: str
+    design: str
+    design_label: str
+    sample_size: int | None
+    retracted: bool
+    is_example: bool
+
+
+@dataclass
+class EvidenceItem:
+    study: StudyRef
+    stance: str
+    weight: int
+    computed_weight: int
+    overridden: bool
+    override_reason: str
+    finding_html: str
+
+
+@dataclass
+class StepItem:
+    order: int
+    text_html: str
+    support_level: str
+    support_label: str
+    citations: list[StudyRef] = field(default_factory=list)
+
+
+@dataclass
+class MechanismItem:
+    rank: int
+    title: str
+    how_it_works_html: str
+    how_it_works_excerpt: str
+    how_it_works_is_long: bool
+    simple_terms_html: str
+    steps: list[StepItem] = field(default_factory=list)
+
+
+@dataclass
+class GoldStandardItem:
+    rank: int
+    design: str
+    design_label: str
+    description_html: str
+
+
+@dataclass
+class ClaimAnalysis:
+    slug: str
+    statement: str
+    summary_html: str
+    claim_type: str
+    claim_type_label: str
+    topics: list[TopicRef]
+    verdict: str
+    verdict_label: str
+    pro: int
+    against: int
+    version: int
+    mechanisms: list[MechanismItem]
+    supporting: list[EvidenceItem]
+    contradicting: list[EvidenceItem]
+    gold_standard: list[GoldStandardItem]
+
+    @property
+    def primary_mechanism(self) -> MechanismItem | None:
+        return self.mechanisms[0] if self.mechanisms else None
+
+    @property
+    def other_mechanisms(self) -> list[MechanismItem]:
+        return self.mechanisms[1:]
+
+    @property
+    def synthesis_study_count(self) -> int:
+        """Distinct studies cited by the causal chains of all mechanisms."""
+        return len(
+            {ref.doi for m in self.mechanisms for step in m.steps for ref in step.citations}
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ClaimAnalysis":
+        return _from_dict(cls, data)
+
+
+def _from_dict(cls, data):
+    hints = get_type_hints(cls)
+    values = {}
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        values[f.name] = _coerce(hints[f.name], data[f.name])
+    return cls(**values)
+
+
+def _coerce(hint, value):
+    if is_dataclass(hint) and isinstance(value, dict):
+        return _from_dict(hint, value)
+    if get_origin(hint) is list:
+        (item_type,) = get_args(hint)
+        return [_coerce(item_type, item) for item in value]
+    return value
+
+
+def _lead_excerpt(lead_html: str) -> tuple[str, bool]:
+    text = html.unescape(strip_tags(lead_html)).strip()
+    excerpt = Truncator(text).chars(LEAD_EXCERPT_CHARS, truncate="…")
+    return excerpt, excerpt != text
+
+
+def study_ref(study) -> StudyRef:
+    return StudyRef(
+        doi=study.doi,
+        short_authors=study.short_authors,
+        year=study.year,
+        title=study.title,
+        journal=study.journal,
+        design=study.design,
+        design_label=study.get_design_display(),
+        sample_size=study.sample_size,
+        retracted=study.retracted,
+        is_example=study.is_example,
+    )
+
+
+def build_analysis(claim) -> ClaimAnalysis:
+    """Assemble the claim's analysis in a fixed number of queries, whatever its size."""
+    from evidence.choices import Stance
+    from mechanisms.models import CausalStep
+
+    evidence = list(claim.evidence.select_related("study").order_by("-weight", "-study__year"))
+    mechanisms = claim.mechanisms.order_by("rank").prefetch_related(
+        Prefetch(
+            "steps",
+            queryset=CausalStep.objects.order_by("order").prefetch_related("cited_studies"),
+        )
+    )
+    mechanism_items = []
+    for mechanism in mechanisms:
+        excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
+        mechanism_items.append(
+            MechanismItem(
+                rank=mechanism.rank,
+                title=mechanism.title,
+                how_it_works_html=mechanism.how_it_works_html,
+                how_it_works_excerpt=excerpt,
+                how_it_works_is_long=is_long,
+                simple_terms_html=mechanism.simple_terms_html,
+                steps=[
+                    StepItem(
+                        order=step.order,
+                        text_html=step.text_html,
+                        support_level=step.support_level,
+                        support_label=step.get_support_level_display(),
+                        citations=[
+                            study_ref(s)
+                            for s in sorted(step.cited_studies.all(), key=lambda s: s.doi)
+                        ],
+                    )
+                    for step in mechanism.steps.all()
+                ],
+            )
+        )
+
+    def evidence_item(link) -> EvidenceItem:
+        return EvidenceItem(
+            study=study_ref(link.study),
+            stance=link.stance,
+            weight=link.weight,
+            computed_weight=link.computed_weight,
+            overridden=link.weight_override is not None and not link.study.retracted,
+            override_reason=link.weight_override_reason,
+            finding_html=link.finding_html,
+        )
+
+    return ClaimAnalysis(
+        slug=claim.slug,
+        statement=claim.statement,
+        summary_html=claim.summary_html,
+        claim_type=claim.claim_type,
+        claim_type_label=claim.get_claim_type_display(),
+        topics=[TopicRef(name=t.name, slug=t.slug) for t in claim.topics.all()],
+        verdict=claim.verdict,
+        verdict_label=claim.get_verdict_display(),
+        pro=claim.pro_tally,
+        against=claim.against_tally,
+        version=claim.analysis_version,
+        mechanisms=mechanism_items,
+        supporting=[evidence_item(e) for e in evidence if e.stance == Stance.SUPPORTS],
+        contradicting=[evidence_item(e) for e in evidence if e.stance == Stance.CONTRADICTS],
+        gold_standard=[
+            GoldStandardItem(
+                rank=g.rank,
+                design=g.design,
+                design_label=g.get_design_display(),
+                description_html=g.description_html,
+            )
+            for g in claim.gold_standard_designs.order_by("rank")
+        ],
+    )

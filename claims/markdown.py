@@ -1,0 +1,81 @@
+"""Markdown rendering: the one function that turns prose written on the site into HTML.
+
+Text is rendered with Python-Markdown, sanitised with bleach's allow-list, and then DOIs in
+the text become links — to our study page when we know the study, else to https://doi.org/.
+The result is stored in a `*_html` field when the text is saved; only that field is output
+with |safe.
+"""
+
+from collections.abc import Collection
+from urllib.parse import quote
+
+import bleach
+import markdown as markdown_lib
+from bleach.linkifier import Linker
+from django.urls import reverse
+
+from evidence.doi import DOI_IN_TEXT_RE
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6",
+        "hr", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td",
+        "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"], "abbr": ["title"], "th": ["align"], "td": ["align"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+USER_CONTENT_REL = "nofollow ugc noopener"
+EXTERNAL_REL = "noopener"
+
+
+def study_path(doi: str) -> str:
+    return reverse("evidence:study_detail", kwargs={"doi": doi})
+
+
+def doi_org_url(doi: str) -> str:
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")
+
+
+def render_markdown(
+    text: str, *, known_dois: Collection[str] = (), user_content: bool = False
+) -> str:
+    """Render `text` as sanitised HTML with DOIs linked.
+
+    `known_dois` are normalised DOIs of studies the site has a page for. `user_content` marks
+    text written by community members: its external links get rel="nofollow ugc noopener".
+    """
+    if not text:
+        return ""
+    known = {doi.lower() for doi in known_dois}
+    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    clean = bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+    rel = USER_CONTENT_REL if user_content else EXTERNAL_REL
+
+    def link_doi(attrs, new=False):
+        href_key = (None, "href")
+        if new:
+            doi = attrs["_text"].lower()
+            if doi in known:
+                attrs[href_key] = study_path(doi)
+                attrs[(None, "class")] = "doi doi-known"
+                return attrs
+            attrs[href_key] = doi_org_url(doi)
+            attrs[(None, "class")] = "doi"
+        href = attrs.get(href_key, "")
+        if href.startswith(("http://", "https://")):
+            attrs[(None, "rel")] = rel
+        return attrs
+
+    linker = Linker(
+        callbacks=[link_doi], skip_tags={"pre", "code"}, parse_email=False, url_re=DOI_IN_TEXT_RE
+    )
+    return linker.linkify(clean)

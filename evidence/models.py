@@ -1,0 +1,253 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+
+from claims.markdown import doi_org_url, render_markdown
+from evidence.choices import RiskOfBias, Stance, StudyDesign
+from evidence.doi import InvalidDOI, find_dois, normalize_doi
+from evidence.weights import Weight, compute_weight
+
+
+def render_with_citations(text: str, *, user_content: bool = False) -> str:
+    """Render Markdown, linking each DOI in it to our study page when we know the study."""
+    dois = find_dois(text)
+    known = set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True)) if dois else ()
+    return render_markdown(text, known_dois=known, user_content=user_content)
+
+
+class DOIField(models.CharField):
+    """A DOI, normalised whenever the model is cleaned (forms, the admin) or saved."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 255)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return normalize_doi(value)
+        except InvalidDOI as error:
+            raise ValidationError(str(error), code="invalid_doi") from None
+
+
+class StudyQuerySet(models.QuerySet):
+    def get_by_doi(self, raw_doi: str):
+        """Look a study up by a DOI in any common form; DoesNotExist for a malformed one."""
+        try:
+            doi = normalize_doi(raw_doi)
+        except InvalidDOI:
+            raise self.model.DoesNotExist(f"No study with DOI {raw_doi!r}.") from None
+        return self.get(doi=doi)
+
+
+class Study(models.Model):
+    doi = DOIField("DOI", unique=True, help_text="Any common form: 10.…, doi:10.…, https://doi.org/10.…")
+    title = models.CharField(max_length=500)
+    authors = models.CharField(
+        max_length=1000, help_text="Vancouver style, comma-separated: “Refalo MC, Helms ER”."
+    )
+    journal = models.CharField(max_length=300, blank=True)
+    volume = models.CharField(max_length=30, blank=True)
+    issue = models.CharField(max_length=30, blank=True)
+    pages = models.CharField(max_length=30, blank=True)
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1600), MaxValueValidator(2100)]
+    )
+    design = models.CharField(max_length=30, choices=StudyDesign.choices)
+    sample_size = models.PositiveIntegerField(
+        "Sample size", null=True, blank=True, help_text="Participants (or, for a meta-analysis, pooled participants)."
+    )
+    population = models.CharField(
+        max_length=200, blank=True, help_text="Who was studied, e.g. “resistance-trained adults”."
+    )
+    risk_of_bias = models.CharField(
+        "Risk of bias", max_length=20, choices=RiskOfBias.choices, default=RiskOfBias.NOT_ASSESSED
+    )
+    retracted = models.BooleanField(default=False)
+    retraction_note = models.CharField(max_length=500, blank=True)
+    is_example = models.BooleanField(
+        "Example study",
+        default=False,
+        help_text="Invented for the demo data (10.5555 test prefix): not a real publication.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name_plural = "studies"
+
+    def __str__(self):
+        return f"{self.short_authors} ({self.year}) {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("evidence:study_detail", kwargs={"doi": self.doi})
+
+    @property
+    def doi_url(self):
+        return doi_org_url(self.doi)
+
+    @property
+    def short_authors(self):
+        names = [name.strip() for name in self.authors.split(",") if name.strip()]
+        if not names:
+            return "Anonymous"
+        surname = names[0].split(" ")[0]
+        if len(names) == 1:
+            return surname
+        if len(names) == 2:
+            return f"{surname} & {names[1].split(' ')[0]}"
+        return f"{surname} et al."
+
+    def validate_unique(self, exclude=None):
+        # Django's own message ("Study with this DOI already exists") does not say which study;
+        # an editor needs to know, so check the DOI first and name it.
+        exclude = set(exclude or ())
+        if "doi" not in exclude and self.doi:
+            existing = Study.objects.filter(doi=self.doi).exclude(pk=self.pk).first()
+            if existing:
+                raise ValidationError(
+                    {
+                        "doi": ValidationError(
+                            "This DOI is already on the site: “%(study)s”.",
+                            code="unique",
+                            params={"study": existing},
+                        )
+                    }
+                )
+        super().validate_unique(exclude=exclude | {"doi"})
+
+    def weight(self, *, override=None, override_reason="") -> Weight:
+        return compute_weight(
+            design=self.design,
+            sample_size=self.sample_size,
+            risk_of_bias=self.risk_of_bias,
+            retracted=self.retracted,
+            override=override,
+            override_reason=override_reason,
+        )
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        self.doi = normalize_doi(self.doi)
+        super().save(*args, **kwargs)
+        # The study's facts feed the weight of every evidence link to it, and so the tallies.
+        links = list(self.evidence.select_related("claim"))
+        for evidence in links:
+            evidence.study = self
+            evidence.refresh_weight()
+        Evidence.objects.bulk_update(links, ["computed_weight", "weight"])
+        for claim in {evidence.claim_id: evidence.claim for evidence in links}.values():
+            claim.recompute_tallies()
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def supporting(self):
+        return self.filter(stance=Stance.SUPPORTS)
+
+    def contradicting(self):
+        return self.filter(stance=Stance.CONTRADICTS)
+
+
+class Evidence(models.Model):
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence")
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    finding = models.TextField(
+        blank=True, help_text="Markdown: what the study found that bears on the claim."
+    )
+    finding_html = models.TextField(blank=True, editable=False)
+    computed_weight = models.PositiveSmallIntegerField(default=0, editable=False)
+    weight_override = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Leave empty to use the weight rule. 0–100.",
+    )
+    weight_override_reason = models.CharField(
+        "Reason for override", max_length=500, blank=True
+    )
+    weight = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-weight", "pk"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "study"], name="evidence_one_link_per_study"),
+            models.CheckConstraint(
+                condition=Q(weight_override__isnull=True) | Q(weight_override__lte=100),
+                name="evidence_override_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_override__isnull=True) | ~Q(weight_override_reason=""),
+                name="evidence_override_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: {self.study.doi}"
+
+    def clean(self):
+        if self.weight_override is not None and not self.weight_override_reason.strip():
+            raise ValidationError(
+                {"weight_override_reason": "Say why this study's weight is overridden."}
+            )
+
+    def weight_detail(self) -> Weight:
+        return self.study.weight(
+            override=self.weight_override, override_reason=self.weight_override_reason
+        )
+
+    def refresh_weight(self):
+        detail = self.weight_detail()
+        self.computed_weight = detail.computed
+        self.weight = detail.value
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        self.finding_html = render_with_citations(self.finding)
+        self.refresh_weight()
+        super().save(*args, **kwargs)
+        self.claim.recompute_tallies()
+
+    @transaction.atomic
+    def delete(self, *args, **kwargs):
+        claim = self.claim
+        result = super().delete(*args, **kwargs)
+        claim.recompute_tallies()
+        return result
+
+
+class GoldStandardDesign(models.Model):
+    """One study that would settle the claim, ranked from strongest design to weakest."""
+
+    claim = models.ForeignKey(
+        "claims.Claim", on_delete=models.CASCADE, related_name="gold_standard_designs"
+    )
+    rank = models.PositiveSmallIntegerField(help_text="1 is the strongest design.")
+    design = models.CharField(max_length=30, choices=StudyDesign.choices)
+    description = models.TextField(help_text="Markdown: population, comparison, outcome, length.")
+    description_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["claim", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "rank"], name="gold_standard_unique_rank")
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.get_design_display()}"
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_with_citations(self.description)
+        super().save(*args, **kwargs)

@@ -1,0 +1,27 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from evidence.models import Study
+
+
+@require_GET
+def study_detail(request, doi):
+    try:
+        study = Study.objects.get_by_doi(doi)
+    except Study.DoesNotExist:
+        raise Http404("No study with this DOI is on the site.") from None
+    citing = study.evidence.select_related("claim").order_by("claim__statement")
+    steps = study.cited_in_steps.select_related("mechanism__claim").order_by(
+        "mechanism__claim__statement", "mechanism__rank", "order"
+    )
+    return render(
+        request,
+        "evidence/study_detail.html",
+        {
+            "study": study,
+            "weight": study.weight(),
+            "citing_evidence": citing,
+            "citing_steps": steps,
+        },
+    )
