@@ -104,9 +104,7 @@ class ClaimAnalysis:
     @property
     def synthesis_study_count(self) -> int:
         """Distinct studies cited by the causal chains of all mechanisms."""
-        return len(
-            {ref.doi for m in self.mechanisms for step in m.steps for ref in step.citations}
-        )
+        return len({ref.doi for m in self.mechanisms for step in m.steps for ref in step.citations})
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

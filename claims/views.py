@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from claims.analysis import build_analysis
@@ -32,9 +35,10 @@ def claim_list(request):
 @require_GET
 def claim_detail(request, slug):
     claim = get_object_or_404(Claim.objects.prefetch_related("topics"), slug=slug)
-    analysis = build_analysis(claim)
-    return render(
-        request,
-        "claims/claim_detail.html",
-        {"claim": claim, "analysis": analysis, "show_gold_standard": request.user.is_authenticated},
-    )
+    context = {
+        "claim": claim,
+        "analysis": build_analysis(claim),
+        "show_gold_standard": request.user.is_authenticated,
+        "gate_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+    }
+    return render(request, "claims/claim_detail.html", context)

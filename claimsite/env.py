@@ -54,7 +54,9 @@ def database_from_url(name: str, *, sqlite_path: Path) -> dict:
     if url.scheme in ("postgres", "postgresql"):
         database = unquote(url.path.lstrip("/"))
         if not database:
-            raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host/db.")
+            raise ImproperlyConfigured(
+                f"{name} must name a database, e.g. postgres://user@host/db."
+            )
         try:
             port = url.port
         except ValueError:

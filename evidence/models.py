@@ -45,7 +45,9 @@ class StudyQuerySet(models.QuerySet):
 
 
 class Study(models.Model):
-    doi = DOIField("DOI", unique=True, help_text="Any common form: 10.…, doi:10.…, https://doi.org/10.…")
+    doi = DOIField(
+        "DOI", unique=True, help_text="Any common form: 10.…, doi:10.…, https://doi.org/10.…"
+    )
     title = models.CharField(max_length=500)
     authors = models.CharField(
         max_length=1000, help_text="Vancouver style, comma-separated: “Refalo MC, Helms ER”."
@@ -59,7 +61,10 @@ class Study(models.Model):
     )
     design = models.CharField(max_length=30, choices=StudyDesign.choices)
     sample_size = models.PositiveIntegerField(
-        "Sample size", null=True, blank=True, help_text="Participants (or, for a meta-analysis, pooled participants)."
+        "Sample size",
+        null=True,
+        blank=True,
+        help_text="Participants (or, for a meta-analysis, pooled participants).",
     )
     population = models.CharField(
         max_length=200, blank=True, help_text="Who was studied, e.g. “resistance-trained adults”."
@@ -170,9 +175,7 @@ class Evidence(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Leave empty to use the weight rule. 0–100.",
     )
-    weight_override_reason = models.CharField(
-        "Reason for override", max_length=500, blank=True
-    )
+    weight_override_reason = models.CharField("Reason for override", max_length=500, blank=True)
     weight = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,59 @@
+#!/usr/bin/env python
+"""Rebuild fixtures/demo.json from claims/demo.py.
+
+Runs create_demo_data() on a throwaway SQLite database and dumps the result, so the fixture
+holds rendered Markdown, computed weights and tallies exactly as the models produce them.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp}/demo.sqlite3",
+            "DJANGO_SETTINGS_MODULE": "claimsite.settings",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True)
+        subprocess.run(
+            [
+                *manage,
+                "shell",
+                "-c",
+                "from claims.demo import create_demo_data; create_demo_data()",
+            ],
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            [
+                *manage,
+                "dumpdata",
+                "claims",
+                "evidence",
+                "mechanisms",
+                "auth.user",
+                "--natural-foreign",
+                "--natural-primary",
+                "--indent",
+                "1",
+                "--output",
+                str(ROOT / "fixtures" / "demo.json"),
+            ],
+            env=env,
+            check=True,
+        )
+    print("Wrote fixtures/demo.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from evidence.choices import Stance
+from tests.factories import make_claim, make_evidence, make_mechanism, make_study
+
+
+def test_the_study_page_works_with_slashes_in_the_doi(client, db):
+    study = make_study(doi="10.1080/02640414.2024.2321021", title="Similar muscle hypertrophy")
+    response = client.get("/studies/10.1080/02640414.2024.2321021/")
+    assert response.status_code == 200
+    assert "Similar muscle hypertrophy" in response.content.decode()
+    assert study.get_absolute_url() == "/studies/10.1080/02640414.2024.2321021/"
+
+
+def test_the_study_page_works_with_upper_case(client, db):
+    make_study(doi="10.1016/s0140-6736(20)30183-5", title="Clinical features")
+    response = client.get("/studies/10.1016/S0140-6736(20)30183-5/")
+    assert response.status_code == 200
+    assert "Clinical features" in response.content.decode()
+
+
+def test_the_study_page_shows_the_facts_the_weight_and_a_doi_link(client, db):
+    make_study(
+        doi="10.5555/facts",
+        title="A trial",
+        authors="Refalo MC, Helms ER",
+        journal="Journal of Sports Sciences",
+        volume="42",
+        issue="1",
+        pages="85–101",
+        year=2024,
+        sample_size=18,
+    )
+    html = client.get("/studies/10.5555/facts/").content.decode()
+    for text in (
+        "Refalo MC, Helms ER",
+        "Journal of Sports Sciences</em> 42(1):85–101",
+        "2024",
+        "Randomised controlled trial",
+        "n = 18",
+        "Weight 55",
+        "Design: Randomised controlled trial",
+        'href="https://doi.org/10.5555/facts"',
+    ):
+        assert text in html
+
+
+def test_the_study_page_lists_each_citing_claim_with_its_stance(client, db):
+    study = make_study()
+    supported = make_claim(statement="Creatine helps.")
+    contradicted = make_claim(statement="Stretching prevents injury.")
+    make_evidence(supported, study, stance=Stance.SUPPORTS)
+    make_evidence(
+        contradicted,
+        study,
+        stance=Stance.CONTRADICTS,
+        weight_override=10,
+        weight_override_reason="Indirect outcome",
+    )
+    html = client.get(study.get_absolute_url()).content.decode()
+    assert "Supports</span>" in html and "Creatine helps." in html
+    assert "Contradicts</span>" in html and "Stretching prevents injury." in html
+    assert "editor override: Indirect outcome" in html
+
+
+def test_a_retracted_study_is_flagged(client, db):
+    study = make_study(retracted=True, retraction_note="Data could not be verified.")
+    html = client.get(study.get_absolute_url()).content.decode()
+    assert "Retracted." in html
+    assert "Data could not be verified." in html
+
+
+def test_an_unknown_or_malformed_doi_gives_the_sites_404(client, db):
+    for url in ("/studies/10.9999/unknown/", "/studies/not-a-doi/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "We could not find that page" in response.content.decode()
+
+
+def test_the_study_page_queries_do_not_grow_with_citing_claims(
+    client, db, django_assert_max_num_queries
+):
+    few, many = make_study(), make_study()
+    for study, claims in ((few, 1), (many, 40)):
+        for _ in range(claims):
+            claim = make_claim()
+            make_evidence(claim, study)
+            make_mechanism(claim, steps=2, cite=[study])
+    with CaptureQueriesContext(connection) as baseline:
+        assert client.get(few.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(len(baseline)):
+        html = client.get(many.get_absolute_url()).content.decode()
+    assert html.count("Supports</span>") == 40
