@@ -1,0 +1,128 @@
+"""The Django admin as editors use it."""
+
+from claims.models import Claim
+from evidence.models import Study
+from tests.factories import make_claim, make_study
+
+
+def study_form(**fields):
+    data = {
+        "doi": "10.1080/abc",
+        "title": "A trial",
+        "authors": "Doe J, Roe R",
+        "journal": "Journal of Tests",
+        "volume": "",
+        "issue": "",
+        "pages": "",
+        "year": "2024",
+        "design": "rct",
+        "sample_size": "18",
+        "population": "",
+        "risk_of_bias": "low",
+        "retraction_note": "",
+    }
+    return {**data, **fields}
+
+
+def test_an_editor_adds_a_study_with_a_messy_doi_and_it_is_normalised(editor_client):
+    response = editor_client.post(
+        "/admin/evidence/study/add/", study_form(doi="  https://doi.org/10.1080/ABC.Def  ")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Study.objects.get().doi == "10.1080/abc.def"
+
+
+def test_a_doi_prefixed_with_doi_colon_is_normalised(editor_client):
+    editor_client.post("/admin/evidence/study/add/", study_form(doi="doi:10.1080/XYZ"))
+    assert Study.objects.filter(doi="10.1080/xyz").exists()
+
+
+def test_a_malformed_doi_is_an_error_on_its_field(editor_client):
+    response = editor_client.post("/admin/evidence/study/add/", study_form(doi="10.1/nope"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "is not a DOI" in errors["doi"][0]
+    assert not Study.objects.exists()
+
+
+def test_a_duplicate_doi_is_refused_and_names_the_existing_study(editor_client):
+    make_study(doi="10.1080/abc", title="The first study of ABC")
+    response = editor_client.post(
+        "/admin/evidence/study/add/", study_form(doi="https://doi.org/10.1080/ABC")
+    )
+    assert response.status_code == 200
+    error = response.context["adminform"].form.errors["doi"][0]
+    assert "already on the site" in error
+    assert "The first study of ABC" in error
+    assert Study.objects.count() == 1
+
+
+def claim_form(claim, evidence_rows=()):
+    data = {
+        "statement": claim.statement,
+        "slug": claim.slug,
+        "claim_type": claim.claim_type,
+        "summary": claim.summary,
+        "analysis_version": str(claim.analysis_version),
+        "evidence-TOTAL_FORMS": str(len(evidence_rows)),
+        "evidence-INITIAL_FORMS": "0",
+        "evidence-MIN_NUM_FORMS": "0",
+        "evidence-MAX_NUM_FORMS": "1000",
+        "gold_standard_designs-TOTAL_FORMS": "0",
+        "gold_standard_designs-INITIAL_FORMS": "0",
+        "gold_standard_designs-MIN_NUM_FORMS": "0",
+        "gold_standard_designs-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(evidence_rows):
+        for key, value in row.items():
+            data[f"evidence-{index}-{key}"] = value
+    return data
+
+
+def test_adding_supporting_evidence_in_the_admin_raises_the_pro_tally(editor_client):
+    claim = make_claim()
+    study = make_study(sample_size=18)
+    row = {
+        "study": str(study.pk),
+        "stance": "supports",
+        "finding": "It held.",
+        "weight_override": "",
+    }
+    response = editor_client.post(
+        f"/admin/claims/claim/{claim.pk}/change/", claim_form(claim, [row])
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.pro_tally == 55
+    assert claim.get_verdict_display() == "Moderate Support"
+
+
+def test_an_override_without_a_reason_is_refused(editor_client):
+    claim = make_claim()
+    study = make_study(sample_size=18)
+    row = {"study": str(study.pk), "stance": "supports", "weight_override": "80"}
+    response = editor_client.post(
+        f"/admin/claims/claim/{claim.pk}/change/", claim_form(claim, [row])
+    )
+    assert response.status_code == 200
+    assert "Say why this study" in response.content.decode()
+    assert Claim.objects.get(pk=claim.pk).pro_tally == 0
+
+
+def test_editors_reach_every_curation_page(editor_client):
+    claim = make_claim()
+    for url in (
+        "/admin/claims/claim/",
+        f"/admin/claims/claim/{claim.pk}/change/",
+        "/admin/evidence/study/?design__exact=rct&retracted__exact=0",
+        "/admin/evidence/study/?q=trial",
+        "/admin/mechanisms/mechanism/add/",
+        "/admin/autocomplete/?app_label=mechanisms&model_name=causalstep&field_name=cited_studies&term=test",
+    ):
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_members_cannot_use_the_admin(member_client):
+    response = member_client.get("/admin/claims/claim/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,133 @@
+"""The demo data that `make run` loads reproduces the reference claim page."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from claims.models import Claim
+from claims.verdicts import Verdict
+
+CLAIM = "/claims/quadriceps-proximity-to-failure/"
+
+# Every section of the reference page, in its order and with its words.
+REFERENCE_LABELS = [
+    "Strong Support",
+    "mechanistic",
+    "Analysis v2",
+    "Different muscles in the front of the thigh may respond differently to how close to "
+    "failure you train: the vastus lateralis may grow more when trained to complete fatigue, "
+    "while the rectus femoris",
+    "66",
+    "Pro",
+    "0",
+    "Against",
+    "Mechanism",
+    "Synthesis from 1 study",
+    "How it works",
+    "When you do leg presses first and then leg extensions, pushing the leg press to failure",
+    "Read more",
+    "Most probable mechanism",
+    "In Simple Terms",
+    "When you do leg presses first and then leg extensions, the leg press fatigues the vastus "
+    "lateralis more",
+    "Causal chain",
+    "Multi-joint exercises like leg press preferentially activate",
+    "Supported by evidence",
+    "which leads to",
+    "Differential fatigue accumulation across quadriceps subunits",
+    "Less supported by current evidence, but not ruled out",
+    "In Simple Terms",
+    "Both training to failure and training with reps in reserve can cause muscle growth",
+    "Causal chain",
+    "Resistance training applies mechanical tension to muscle fibers",
+    "Verified by multiple studies",
+    "which leads to",
+    "Net positive protein balance leads to sarcomere addition",
+    "Evidence from Studies",
+    "Supporting (1)",
+    "66",
+    "Community contributions welcome",
+    "Refalo et al. (2024)",
+    "Contradicting (0)",
+    "0",
+    "Community contributions welcome",
+    "No contradicting evidence found",
+    "Gold Standard Evidence Needed",
+    "According to GRADE and EBM methodology, here is what ideal scientific evidence would look "
+    "like to definitively prove or disprove this specific claim, ordered from strongest to "
+    "weakest evidence.",
+    "Sign up to see full verdict",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+
+
+def visible_text(html: str) -> str:
+    import re
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_reference_claim_shows_every_label_in_order(client, demo):
+    text = visible_text(client.get(CLAIM).content.decode())
+    position = 0
+    for label in REFERENCE_LABELS:
+        found = text.find(label, position)
+        assert found >= 0, f"{label!r} missing after position {position}"
+        position = found + len(label)
+
+
+def test_the_reference_claim_has_its_numbers(demo):
+    claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")
+    assert (claim.pro_tally, claim.against_tally) == (66, 0)
+    assert claim.verdict == Verdict.STRONG_SUPPORT
+    assert claim.analysis_version == 2
+    evidence = claim.evidence.get()
+    study = evidence.study
+    assert study.doi == "10.1080/02640414.2024.2321021"
+    assert study.title.startswith("Similar muscle hypertrophy following eight weeks")
+    assert study.authors == "Refalo MC, Helms ER, Robinson ZP, Hamilton DL, Fyfe JJ"
+    assert (study.journal, study.volume, study.issue, study.pages, study.year) == (
+        "Journal of Sports Sciences",
+        "42",
+        "1",
+        "85–101",
+        2024,
+    )
+    assert (study.sample_size, study.design) == (18, "rct")
+    assert evidence.weight == 66 and evidence.weight_override_reason
+    designs = list(claim.gold_standard_designs.order_by("rank").values_list("design", flat=True))
+    assert 3 <= len(designs) <= 5
+
+
+def test_members_see_the_reference_gold_standard_list(client, demo):
+    client.force_login(User.objects.get(username="member"))
+    html = client.get(CLAIM).content.decode()
+    assert "Sign up to see full verdict" not in html
+    assert html.count('class="gold-item"') >= 3
+
+
+def test_the_demo_shows_every_verdict_and_three_claim_types(client, demo):
+    claims = Claim.objects.all()
+    assert claims.count() >= 6
+    assert {c.verdict for c in claims} == set(Verdict.values)
+    assert len({c.claim_type for c in claims}) >= 3
+    for claim in claims:
+        assert claim.mechanisms.exists() and claim.evidence.exists(), claim.slug
+        assert client.get(claim.get_absolute_url()).status_code == 200
+
+
+def test_example_studies_use_the_test_prefix(demo):
+    from evidence.models import Study
+
+    for study in Study.objects.filter(is_example=True):
+        assert study.doi.startswith("10.5555/"), study.doi
+
+
+def test_the_demo_editor_can_sign_in_to_the_admin(client, demo):
+    assert client.login(username="editor", password="evidence-demo")
+    assert client.get("/admin/claims/claim/").status_code == 200
