@@ -1,37 +1,17 @@
 """Create the "Editors" group with the model permissions editors need in the admin."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITOR_MODELS = {
-    "claims": ["claim", "topic"],
-    "evidence": ["study", "evidence", "goldstandarddesign"],
-    "mechanisms": ["mechanism", "causalstep"],
-}
-ACTIONS = ["add", "change", "delete", "view"]
+from claims.editors import EDITORS_GROUP, create_permissions_now, ensure_editors_group
 
 
 def create_editors_group(apps, schema_editor):
-    # Permissions are normally created after all migrations have run; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Editors")
-    codenames = [
-        f"{action}_{model}" for models in EDITOR_MODELS.values() for model in models for action in ACTIONS
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label__in=EDITOR_MODELS, codename__in=codenames
-    )
-    group.permissions.add(*permissions)
+    create_permissions_now(apps, using=schema_editor.connection.alias)
+    ensure_editors_group(apps, using=schema_editor.connection.alias)
 
 
 def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
+    apps.get_model("auth", "Group").objects.filter(name=EDITORS_GROUP).delete()
 
 
 class Migration(migrations.Migration):

@@ -72,9 +72,7 @@ def screenshot():
 
 
 @pytest.fixture
-def demo_data(transactional_db, django_db_serialized_rollback):
-    # serialized_rollback restores what migrations created (the Editors group) after the
-    # flush that ends every transactional test.
+def demo_data(transactional_db):
     from django.core.management import call_command
 
     call_command("loaddata", "demo", verbosity=0)

@@ -1,0 +1,38 @@
+"""The "Editors" group: staff who curate claims, studies and mechanisms in the admin."""
+
+from django.contrib.auth.management import create_permissions
+
+EDITORS_GROUP = "Editors"
+EDITOR_MODELS = {
+    "claims": ["claim", "topic"],
+    "evidence": ["study", "evidence", "goldstandarddesign"],
+    "mechanisms": ["mechanism", "causalstep"],
+}
+ACTIONS = ["add", "change", "delete", "view"]
+
+
+def create_permissions_now(apps, using="default"):
+    """In a migration, permissions do not exist yet (Django creates them after all
+    migrations have run): create them from the migration's historical registry."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0, using=using)
+        app_config.models_module = None
+
+
+def ensure_editors_group(apps, using="default"):
+    """Create the group and grant its permissions; safe to run again."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.using(using).get_or_create(name=EDITORS_GROUP)
+    codenames = [
+        f"{action}_{model}"
+        for models in EDITOR_MODELS.values()
+        for model in models
+        for action in ACTIONS
+    ]
+    permissions = Permission.objects.using(using).filter(
+        content_type__app_label__in=EDITOR_MODELS, codename__in=codenames
+    )
+    group.permissions.add(*permissions)
+    return group

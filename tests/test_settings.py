@@ -1,0 +1,74 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from claimsite.env import database_from_url, env_bool, env_int
+
+
+def test_ci_runs_on_postgresql_when_it_says_so():
+    if os.environ.get("REQUIRE_POSTGRES"):
+        assert connection.vendor == "postgresql"
+    else:
+        assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_a_postgres_url_selects_postgresql(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://app:s%40cret@db.internal:5433/claims")
+    config = database_from_url("DATABASE_URL", sqlite_path=tmp_path / "x.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("claims", "app", "s@cret")
+    assert (config["HOST"], config["PORT"]) == ("db.internal", "5433")
+
+
+def test_no_database_url_means_sqlite_with_immediate_transactions(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_url("DATABASE_URL", sqlite_path=tmp_path / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert Path(config["NAME"]).parent.is_dir()
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://x@y/z", "postgres://user@host/", "postgres://u@h:port/db", "nonsense"]
+)
+def test_a_nonsense_database_url_names_the_variable(monkeypatch, tmp_path, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_url("DATABASE_URL", sqlite_path=tmp_path / "x.sqlite3")
+
+
+def test_a_nonsense_boolean_names_the_variable(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG")
+    monkeypatch.setenv("DEBUG", "Yes")
+    assert env_bool("DEBUG") is True
+
+
+def test_a_nonsense_number_names_the_variable(monkeypatch):
+    monkeypatch.setenv("CLAIMS_PER_PAGE", "twenty")
+    with pytest.raises(ImproperlyConfigured, match="CLAIMS_PER_PAGE"):
+        env_int("CLAIMS_PER_PAGE", 20, minimum=1)
+    monkeypatch.setenv("CLAIMS_PER_PAGE", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env_int("CLAIMS_PER_PAGE", 20, minimum=1)
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_path):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env["DEBUG"] = "0"
+    result = subprocess.run(
+        [sys.executable, "-c", "import claimsite.settings"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
