@@ -13,7 +13,7 @@ def study_detail(request, doi):
         raise Http404("No study with this DOI is on the site.") from None
     citing = study.evidence.select_related("claim").order_by("claim__statement")
     steps = study.cited_in_steps.select_related("mechanism__claim").order_by(
-        "mechanism__claim__statement", "mechanism__rank", "order"
+        "mechanism__claim__statement", "mechanism__claim_id", "mechanism__rank", "order"
     )
     return render(
         request,
