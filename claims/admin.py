@@ -1,6 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from claims.models import Claim, Topic
+from claims.analysis import ClaimAnalysis
+from claims.compare import compare_analyses
+from claims.forms import PublishForm
+from claims.models import AnalysisVersion, Claim, Topic
+from claims.publishing import NothingToPublish, publish_analysis, working_snapshot
 from evidence.admin import EvidenceForClaimInline, GoldStandardDesignInline
 
 
@@ -19,21 +28,108 @@ class ClaimAdmin(admin.ModelAdmin):
         "verdict",
         "pro_tally",
         "against_tally",
-        "analysis_version",
+        "published_version",
     )
     list_filter = ("verdict", "claim_type", "topics")
+    list_select_related = ("current_version",)
     search_fields = ("statement", "slug")
     prepopulated_fields = {"slug": ("statement",)}
     filter_horizontal = ("topics",)
-    readonly_fields = ("verdict", "pro_tally", "against_tally")
+    readonly_fields = ("verdict", "pro_tally", "against_tally", "published_version")
     fields = (
         "statement",
         "slug",
         "claim_type",
         "topics",
         "summary",
-        "analysis_version",
         ("verdict", "pro_tally", "against_tally"),
+        "published_version",
     )
     inlines = (EvidenceForClaimInline, GoldStandardDesignInline)
     view_on_site = True
+
+    @admin.display(description="Published")
+    def published_version(self, claim):
+        if not claim.current_version_id:
+            return "Draft (never published)"
+        return f"v{claim.current_version.number}"
+
+    def get_urls(self):
+        publish = path(
+            "<path:object_id>/publish/",
+            self.admin_site.admin_view(self.publish_view),
+            name="claims_claim_publish",
+        )
+        return [publish, *super().get_urls()]
+
+    def publish_view(self, request, object_id):
+        """The "Publish analysis version" page: a change note and what will change."""
+        if not request.user.has_perm("claims.publish_claim"):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim.objects.select_related("current_version"), pk=object_id)
+        form = PublishForm(request.POST or None)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    version = publish_analysis(
+                        claim=claim, by=request.user, note=form.cleaned_data["change_note"]
+                    )
+                except NothingToPublish as refusal:
+                    form.add_error(None, str(refusal))
+                else:
+                    self.message_user(
+                        request,
+                        format_html(
+                            'Published analysis v{} of “{}”. <a href="{}">View it</a>.',
+                            version.number,
+                            claim,
+                            version.get_absolute_url(),
+                        ),
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:claims_claim_change", claim.pk)
+            status = 400
+        working = ClaimAnalysis.from_dict(working_snapshot(claim))
+        latest = claim.current_version
+        comparison = compare_analyses(latest.analysis, working) if latest else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Publish analysis version v{claim.analysis_version + 1}",
+            "opts": self.opts,
+            "original": claim,
+            "claim": claim,
+            "form": form,
+            "latest": latest,
+            "comparison": comparison,
+            "preview_url": reverse("claims:preview", args=[claim.slug]),
+        }
+        return TemplateResponse(request, "admin/claims/claim/publish.html", context, status=status)
+
+
+@admin.register(AnalysisVersion)
+class AnalysisVersionAdmin(admin.ModelAdmin):
+    """Published versions are read-only: nobody may add, change or delete one here."""
+
+    list_display = (
+        "claim",
+        "number",
+        "verdict",
+        "pro_tally",
+        "against_tally",
+        "published_by",
+        "published_at",
+    )
+    list_filter = ("verdict",)
+    list_select_related = ("claim", "published_by")
+    search_fields = ("claim__statement", "claim__slug", "change_note")
+    readonly_fields = [f.name for f in AnalysisVersion._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -154,8 +154,11 @@ def study_ref(study) -> StudyRef:
     )
 
 
-def build_analysis(claim) -> ClaimAnalysis:
-    """Assemble the claim's analysis in a fixed number of queries, whatever its size."""
+def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
+    """Assemble the claim's working analysis in a fixed number of queries, whatever its size.
+
+    `version` is the number to show on it; publishing stamps the real one.
+    """
     from evidence.choices import Stance
     from mechanisms.models import CausalStep
 
@@ -215,7 +218,7 @@ def build_analysis(claim) -> ClaimAnalysis:
         verdict_label=claim.get_verdict_display(),
         pro=claim.pro_tally,
         against=claim.against_tally,
-        version=claim.analysis_version,
+        version=version,
         mechanisms=mechanism_items,
         supporting=[evidence_item(e) for e in evidence if e.stance == Stance.SUPPORTS],
         contradicting=[evidence_item(e) for e in evidence if e.stance == Stance.CONTRADICTS],

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from claims.models import Claim, ClaimType, Topic
+from claims.publishing import publish_analysis
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.models import Evidence, GoldStandardDesign, Study
 from mechanisms.models import CausalStep, Mechanism, SupportLevel
@@ -100,13 +101,12 @@ def _example(doi, title, authors, year, design, journal, sample_size, population
     )
 
 
-def _claim(slug, statement, claim_type, topics, summary, *, analysis_version=1):
+def _claim(slug, statement, claim_type, topics, summary):
     claim = Claim.objects.create(
         slug=slug,
         statement=statement,
         claim_type=claim_type,
         summary=summary,
-        analysis_version=analysis_version,
     )
     claim.topics.set(_topics(*topics))
     return claim
@@ -157,7 +157,7 @@ def _gold(claim, rank, design, lead, *, population, comparison, outcome, duratio
 # --- the reference claim (the seed page) ------------------------------------------------------
 
 
-def _quadriceps_proximity_to_failure():
+def _quadriceps_proximity_to_failure(editor):
     study = _study(
         REFERENCE_DOI,
         "Similar muscle hypertrophy following eight weeks of resistance training to momentary "
@@ -187,9 +187,9 @@ def _quadriceps_proximity_to_failure():
         f"({REFERENCE_DOI}). Muscle by muscle, the vastus lateralis grew a little more with "
         "training to failure and the rectus femoris a little more with repetitions in reserve. "
         "The pattern comes from one small within-subject trial and still needs replicating.",
-        analysis_version=2,
     )
-    _evidence(
+    # v1, as first published: the rule's weight, one mechanism, step 3 less certain.
+    evidence = _evidence(
         claim,
         study,
         SUPPORTS,
@@ -199,11 +199,8 @@ def _quadriceps_proximity_to_failure():
         "muscle-specific: growth of the **vastus lateralis** favoured training to failure, "
         "while growth of the **rectus femoris** favoured stopping with repetitions in reserve "
         f"({REFERENCE_DOI}).",
-        override=66,
-        reason="Within-subject randomisation: each participant trained one leg each way, which "
-        "gives more precision than n = 18 suggests.",
     )
-    _mechanism(
+    first = _mechanism(
         claim,
         1,
         "Exercise order and muscle-specific fatigue",
@@ -239,7 +236,7 @@ def _quadriceps_proximity_to_failure():
                 "Training to momentary muscular failure during leg press induces greater "
                 "neuromuscular fatigue in the vastus lateralis, maximizing its mechanical "
                 f"tension exposure and hypertrophic response ({REFERENCE_DOI}).",
-                SUPPORTED,
+                LIMITED,
                 [study],
             ),
             (
@@ -256,42 +253,6 @@ def _quadriceps_proximity_to_failure():
                 "femoris during subsequent exercises, leading to muscle-specific hypertrophic "
                 f"adaptations ({REFERENCE_DOI}).",
                 SUPPORTED,
-                [study],
-            ),
-        ],
-    )
-    _mechanism(
-        claim,
-        2,
-        "Matched mechanical tension drives growth either way",
-        "Training to failure and training with repetitions in reserve may both build muscle "
-        "through the same mechanotransduction pathway, so with similar total tension the "
-        "quadriceps grows about equally and the muscle-specific differences are small "
-        f"variations around a shared response ({REFERENCE_DOI}).",
-        "Both training to failure and training with reps in reserve can cause muscle growth by "
-        "stretching and pulling muscle fibers hard enough to trigger molecular signals that "
-        "build more muscle protein, as long as the total amount of tension over time is "
-        f"similar ({REFERENCE_DOI}).",
-        [
-            (
-                "Resistance training applies mechanical tension to muscle fibers during "
-                "concentric and eccentric contractions, activating mechanosensors such as "
-                f"integrins and focal adhesion kinase ({REFERENCE_DOI}).",
-                VERIFIED,
-                [study],
-            ),
-            (
-                "Mechanosensor activation triggers the PI3K/Akt/mTOR signaling pathway, which "
-                f"increases ribosomal production and protein synthesis rates ({REFERENCE_DOI}).",
-                VERIFIED,
-                [study],
-            ),
-            (
-                "Net positive protein balance leads to sarcomere addition and increased muscle "
-                "fiber cross-sectional area, regardless of whether sets are performed to "
-                "failure or with repetitions-in-reserve, as long as total volume is matched "
-                f"({REFERENCE_DOI}).",
-                VERIFIED,
                 [study],
             ),
         ],
@@ -341,6 +302,59 @@ def _quadriceps_proximity_to_failure():
         duration="10 weeks.",
         sample="48 participants (12 per group).",
     )
+    publish_analysis(
+        claim=claim,
+        by=editor,
+        note="First analysis, from the within-subject trial by Refalo et al. (2024).",
+    )
+
+    # v2, the page as it stands: the weight reflects the within-subject design, step 3 is
+    # supported after a full-text review, and the alternative mechanism is added.
+    evidence.weight_override = 66
+    evidence.weight_override_reason = (
+        "Within-subject randomisation: each participant trained one leg each way, which "
+        "gives more precision than n = 18 suggests."
+    )
+    evidence.save()
+    step = first.steps.get(order=3)
+    step.support_level = SUPPORTED
+    step.save()
+    _mechanism(
+        claim,
+        2,
+        "Matched mechanical tension drives growth either way",
+        "Training to failure and training with repetitions in reserve may both build muscle "
+        "through the same mechanotransduction pathway, so with similar total tension the "
+        "quadriceps grows about equally and the muscle-specific differences are small "
+        f"variations around a shared response ({REFERENCE_DOI}).",
+        "Both training to failure and training with reps in reserve can cause muscle growth by "
+        "stretching and pulling muscle fibers hard enough to trigger molecular signals that "
+        "build more muscle protein, as long as the total amount of tension over time is "
+        f"similar ({REFERENCE_DOI}).",
+        [
+            (
+                "Resistance training applies mechanical tension to muscle fibers during "
+                "concentric and eccentric contractions, activating mechanosensors such as "
+                f"integrins and focal adhesion kinase ({REFERENCE_DOI}).",
+                VERIFIED,
+                [study],
+            ),
+            (
+                "Mechanosensor activation triggers the PI3K/Akt/mTOR signaling pathway, which "
+                f"increases ribosomal production and protein synthesis rates ({REFERENCE_DOI}).",
+                VERIFIED,
+                [study],
+            ),
+            (
+                "Net positive protein balance leads to sarcomere addition and increased muscle "
+                "fiber cross-sectional area, regardless of whether sets are performed to "
+                "failure or with repetitions-in-reserve, as long as total volume is matched "
+                f"({REFERENCE_DOI}).",
+                VERIFIED,
+                [study],
+            ),
+        ],
+    )
     _gold(
         claim,
         4,
@@ -355,6 +369,14 @@ def _quadriceps_proximity_to_failure():
         "muscle-specific MRI T2 shift, and leg extension repetitions and load.",
         duration="Two sessions, one week apart.",
         sample="20 participants.",
+    )
+    publish_analysis(
+        claim=claim,
+        by=editor,
+        note="Weight of the Refalo et al. trial set to 66 for its within-subject design; "
+        "step 3 raised to “Supported by evidence” after a full-text review; added the "
+        "matched-tension mechanism as a less supported alternative and an acute EMG study to "
+        "the gold standard list.",
     )
     return claim
 
@@ -1654,19 +1676,23 @@ def _users():
     )
     editor.groups.add(Group.objects.get(name="Editors"))
     User.objects.create_user("member", email="member@example.org", password=DEMO_PASSWORD)
+    return editor
 
 
 def create_demo_data():
     """Build all demo data on an empty, migrated database."""
     with transaction.atomic():
-        _creatine_strength_gains()
-        _grip_strength_mortality()
-        _low_dose_caffeine_time_trial()
-        _adults_muscle_strengthening()
-        _fasted_cardio_fat_loss()
-        _static_stretching_injury()
-        _protein_timing_anabolic_window()
-        _nitrate_sprint_female_athletes()
-        # Last, so that it heads the "recently updated" listing.
-        _quadriceps_proximity_to_failure()
-        _users()
+        editor = _users()
+        for build in (
+            _creatine_strength_gains,
+            _grip_strength_mortality,
+            _low_dose_caffeine_time_trial,
+            _adults_muscle_strengthening,
+            _fasted_cardio_fat_loss,
+            _static_stretching_injury,
+            _protein_timing_anabolic_window,
+            _nitrate_sprint_female_athletes,
+        ):
+            publish_analysis(claim=build(), by=editor, note="First published analysis.")
+        # Last, so that it heads the "recently published" listing.
+        _quadriceps_proximity_to_failure(editor)

@@ -9,6 +9,8 @@ EDITOR_MODELS = {
     "mechanisms": ["mechanism", "causalstep"],
 }
 ACTIONS = ["add", "change", "delete", "view"]
+# Published versions are read-only for everyone; editors publish new ones.
+EXTRA_PERMISSIONS = {"claims": ["view_analysisversion", "publish_claim"]}
 
 
 def create_permissions_now(apps, using="default"):
@@ -25,14 +27,22 @@ def ensure_editors_group(apps, using="default"):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.using(using).get_or_create(name=EDITORS_GROUP)
-    codenames = [
-        f"{action}_{model}"
-        for models in EDITOR_MODELS.values()
+    wanted = {
+        (app_label, f"{action}_{model}")
+        for app_label, models in EDITOR_MODELS.items()
         for model in models
         for action in ACTIONS
+    } | {
+        (app_label, codename)
+        for app_label, names in EXTRA_PERMISSIONS.items()
+        for codename in names
+    }
+    permissions = [
+        permission
+        for permission in Permission.objects.using(using)
+        .filter(content_type__app_label__in=EDITOR_MODELS)
+        .select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted
     ]
-    permissions = Permission.objects.using(using).filter(
-        content_type__app_label__in=EDITOR_MODELS, codename__in=codenames
-    )
     group.permissions.add(*permissions)
     return group

@@ -1,5 +1,6 @@
-from django.db import models, transaction
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -26,8 +27,14 @@ class Topic(models.Model):
 
 
 class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """Claims readers may see: those with at least one published analysis version."""
+        return self.filter(current_version__isnull=False)
+
     def for_listing(self):
-        return self.prefetch_related("topics").order_by("-updated_at", "pk")
+        return self.select_related("current_version").order_by(
+            "-current_version__published_at", "pk"
+        )
 
     def search(self, query: str):
         query = query.strip()
@@ -52,7 +59,15 @@ class Claim(models.Model):
     )
     pro_tally = models.PositiveIntegerField("Pro", default=0, editable=False)
     against_tally = models.PositiveIntegerField("Against", default=0, editable=False)
-    analysis_version = models.PositiveIntegerField(default=1)
+    current_version = models.OneToOneField(
+        "AnalysisVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The latest published analysis version: what readers see.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +75,7 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["statement"]
+        permissions = [("publish_claim", "Can publish an analysis version of a claim")]
 
     def __str__(self):
         return self.statement if len(self.statement) <= 90 else self.statement[:89] + "…"
@@ -67,10 +83,29 @@ class Claim(models.Model):
     def get_absolute_url(self):
         return reverse("claims:detail", kwargs={"slug": self.slug})
 
+    @property
+    def analysis_version(self) -> int:
+        """Number of the latest published analysis version; 0 for a claim never published."""
+        return self.current_version.number if self.current_version_id else 0
+
+    @property
+    def is_published(self) -> bool:
+        return self.current_version_id is not None
+
+    # Written only by recompute_tallies() and publishing, each in its own transaction; a plain
+    # save() of a claim loaded earlier (an admin form, say) must not put back stale values.
+    MANAGED_FIELDS = frozenset({"verdict", "pro_tally", "against_tally", "current_version"})
+
     def save(self, *args, **kwargs):
         from evidence.models import render_with_citations
 
         self.summary_html = render_with_citations(self.summary)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.MANAGED_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     @transaction.atomic
@@ -86,3 +121,103 @@ class Claim(models.Model):
         Claim.objects.filter(pk=self.pk).update(
             pro_tally=self.pro_tally, against_tally=self.against_tally, verdict=self.verdict
         )
+
+
+class ImmutableVersionError(Exception):
+    """Raised on any attempt to change or delete a published analysis version."""
+
+
+class AnalysisVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableVersionError("Published analysis versions cannot be changed.")
+
+    def delete(self):
+        raise ImmutableVersionError("Published analysis versions cannot be deleted.")
+
+    def for_history(self):
+        return self.select_related("published_by").defer("snapshot").order_by("-number")
+
+    def create_next(self, *, claim, snapshot: dict, published_by, change_note: str):
+        """Store `snapshot` as the claim's next version, numbered without gaps or duplicates.
+
+        The claim row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+        transactions serialise writers), so concurrent publications queue up; the unique
+        constraint and a retry are the backstop if a lock is ever bypassed.
+        """
+        attempts = 5
+        for attempt in range(attempts):
+            try:
+                with transaction.atomic():
+                    Claim.objects.select_for_update().filter(pk=claim.pk).exists()
+                    last = self.filter(claim=claim).aggregate(n=Max("number"))["n"] or 0
+                    number = last + 1
+                    version = self.model(
+                        claim=claim,
+                        number=number,
+                        snapshot={**snapshot, "version": number},
+                        verdict=snapshot["verdict"],
+                        pro_tally=snapshot["pro"],
+                        against_tally=snapshot["against"],
+                        published_by=published_by,
+                        change_note=change_note,
+                    )
+                    version.save()
+                    Claim.objects.filter(pk=claim.pk).update(current_version=version)
+                    claim.current_version = version
+                    return version
+            except IntegrityError:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class AnalysisVersion(models.Model):
+    """An immutable, numbered snapshot of a claim's whole analysis, as readers saw it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField(help_text="claims.analysis.ClaimAnalysis.to_dict()")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    pro_tally = models.PositiveIntegerField("Pro")
+    against_tally = models.PositiveIntegerField("Against")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    change_note = models.TextField()
+
+    objects = AnalysisVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "number"], name="version_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"v{self.number} of {self.claim}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableVersionError(f"{self} is published and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError(f"{self} is published and cannot be deleted.")
+
+    def get_absolute_url(self):
+        return reverse("claims:version", kwargs={"slug": self.claim.slug, "number": self.number})
+
+    @property
+    def analysis(self):
+        from claims.analysis import ClaimAnalysis
+
+        return ClaimAnalysis.from_dict(self.snapshot)
+
+    def same_analysis_as(self, snapshot: dict) -> bool:
+        """Whether `snapshot` says exactly what this version says (its number aside)."""
+        mine = {key: value for key, value in self.snapshot.items() if key != "version"}
+        theirs = {key: value for key, value in snapshot.items() if key != "version"}
+        return mine == theirs

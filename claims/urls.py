@@ -7,4 +7,9 @@ app_name = "claims"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("claims/<slug:slug>/", views.claim_detail, name="detail"),
+    path("claims/<slug:slug>/preview/", views.claim_preview, name="preview"),
+    path("claims/<slug:slug>/history/", views.claim_history, name="history"),
+    path("claims/<slug:slug>/v/<int:number>/", views.claim_version, name="version"),
+    path("claims/<slug:slug>/compare/", views.claim_compare_pick, name="compare_pick"),
+    path("claims/<slug:slug>/compare/<int:a>/<int:b>/", views.claim_compare, name="compare"),
 ]

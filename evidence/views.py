@@ -11,9 +11,16 @@ def study_detail(request, doi):
         study = Study.objects.get_by_doi(doi)
     except Study.DoesNotExist:
         raise Http404("No study with this DOI is on the site.") from None
-    citing = study.evidence.select_related("claim").order_by("claim__statement")
-    steps = study.cited_in_steps.select_related("mechanism__claim").order_by(
-        "mechanism__claim__statement", "mechanism__claim_id", "mechanism__rank", "order"
+    # Only claims readers can open: drafts stay with the editors.
+    citing = (
+        study.evidence.filter(claim__current_version__isnull=False)
+        .select_related("claim")
+        .order_by("claim__statement")
+    )
+    steps = (
+        study.cited_in_steps.filter(mechanism__claim__current_version__isnull=False)
+        .select_related("mechanism__claim")
+        .order_by("mechanism__claim__statement", "mechanism__claim_id", "mechanism__rank", "order")
     )
     return render(
         request,

@@ -65,3 +65,22 @@ def make_gold_standard(claim, rank=1, design=StudyDesign.RCT, description="A lar
     return GoldStandardDesign.objects.create(
         claim=claim, rank=rank, design=design, description=description
     )
+
+
+def publisher():
+    from django.contrib.auth.models import User
+
+    user, _ = User.objects.get_or_create(username="publisher", defaults={"is_staff": True})
+    return user
+
+
+def publish(claim, note="Published for a test."):
+    from claims.publishing import publish_analysis
+
+    return publish_analysis(claim=claim, by=publisher(), note=note)
+
+
+def make_published_claim(**fields) -> Claim:
+    claim = make_claim(**fields)
+    publish(claim)
+    return claim

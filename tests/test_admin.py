@@ -63,7 +63,6 @@ def claim_form(claim, evidence_rows=()):
         "slug": claim.slug,
         "claim_type": claim.claim_type,
         "summary": claim.summary,
-        "analysis_version": str(claim.analysis_version),
         "evidence-TOTAL_FORMS": str(len(evidence_rows)),
         "evidence-INITIAL_FORMS": "0",
         "evidence-MIN_NUM_FORMS": "0",

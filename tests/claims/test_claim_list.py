@@ -2,13 +2,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Topic
-from tests.factories import make_claim, make_evidence, make_study
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_published_claim,
+    make_study,
+    publish,
+)
 
 
 def test_the_home_page_lists_claims_with_verdict_type_tallies_and_topics(client, db):
     claim = make_claim(statement="Creatine increases strength.", claim_type="interventional")
     claim.topics.add(Topic.objects.create(name="Supplements", slug="supplements"))
     make_evidence(claim, make_study(sample_size=18))
+    publish(claim)
     html = client.get("/").content.decode()
     assert "Creatine increases strength." in html
     assert "Moderate Support" in html
@@ -19,7 +26,7 @@ def test_the_home_page_lists_claims_with_verdict_type_tallies_and_topics(client,
 
 def test_the_home_page_shows_20_claims_a_page(client, db):
     for index in range(25):
-        make_claim(statement=f"Claim {index:02d} holds.")
+        make_published_claim(statement=f"Claim {index:02d} holds.")
     first = client.get("/").content.decode()
     second = client.get("/?page=2").content.decode()
     assert first.count('<li class="claim-card">') == 20
@@ -28,8 +35,8 @@ def test_the_home_page_shows_20_claims_a_page(client, db):
 
 
 def test_search_narrows_the_list(client, db):
-    make_claim(statement="Caffeine improves endurance.")
-    make_claim(statement="Stretching prevents injury.")
+    make_published_claim(statement="Caffeine improves endurance.")
+    make_published_claim(statement="Stretching prevents injury.")
     html = client.get("/", {"q": "caffeine"}).content.decode()
     assert "Caffeine improves endurance." in html
     assert "Stretching prevents injury." not in html
@@ -37,15 +44,17 @@ def test_search_narrows_the_list(client, db):
 
 def test_a_topic_filters_the_list_and_an_unknown_topic_is_404(client, db):
     topic = Topic.objects.create(name="Sleep", slug="sleep")
-    make_claim(statement="Sleep helps recovery.").topics.add(topic)
-    make_claim(statement="Protein timing matters.")
+    sleep = make_claim(statement="Sleep helps recovery.")
+    sleep.topics.add(topic)
+    publish(sleep)
+    make_published_claim(statement="Protein timing matters.")
     html = client.get("/", {"topic": "sleep"}).content.decode()
     assert "Sleep helps recovery." in html and "Protein timing matters." not in html
     assert client.get("/", {"topic": "nope"}).status_code == 404
 
 
 def test_the_htmx_branch_returns_only_the_list(client, db):
-    make_claim(statement="Caffeine improves endurance.")
+    make_published_claim(statement="Caffeine improves endurance.")
     response = client.get("/", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "Caffeine improves endurance." in html
@@ -53,11 +62,15 @@ def test_the_htmx_branch_returns_only_the_list(client, db):
 
 
 def test_the_home_page_queries_do_not_grow_with_claims(client, db, django_assert_max_num_queries):
-    make_claim().topics.add(Topic.objects.create(name="A", slug="a"))
+    first = make_claim()
+    first.topics.add(Topic.objects.create(name="A", slug="a"))
+    publish(first)
     with CaptureQueriesContext(connection) as baseline:
         client.get("/")
     topic = Topic.objects.create(name="B", slug="b")
     for _ in range(19):
-        make_claim().topics.add(topic)
+        claim = make_claim()
+        claim.topics.add(topic)
+        publish(claim)
     with django_assert_max_num_queries(len(baseline)):
         client.get("/")

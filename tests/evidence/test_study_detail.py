@@ -2,7 +2,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evidence.choices import Stance
-from tests.factories import make_claim, make_evidence, make_mechanism, make_study
+from tests.factories import make_evidence, make_mechanism, make_published_claim, make_study
 
 
 def test_the_study_page_works_with_slashes_in_the_doi(client, db):
@@ -48,8 +48,8 @@ def test_the_study_page_shows_the_facts_the_weight_and_a_doi_link(client, db):
 
 def test_the_study_page_lists_each_citing_claim_with_its_stance(client, db):
     study = make_study()
-    supported = make_claim(statement="Creatine helps.")
-    contradicted = make_claim(statement="Stretching prevents injury.")
+    supported = make_published_claim(statement="Creatine helps.")
+    contradicted = make_published_claim(statement="Stretching prevents injury.")
     make_evidence(supported, study, stance=Stance.SUPPORTS)
     make_evidence(
         contradicted,
@@ -84,7 +84,7 @@ def test_the_study_page_queries_do_not_grow_with_citing_claims(
     few, many = make_study(), make_study()
     for study, claims in ((few, 1), (many, 40)):
         for _ in range(claims):
-            claim = make_claim()
+            claim = make_published_claim()
             make_evidence(claim, study)
             make_mechanism(claim, steps=2, cite=[study])
     with CaptureQueriesContext(connection) as baseline:

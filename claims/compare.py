@@ -1,0 +1,266 @@
+"""What changed between two analyses of a claim: a structured diff for the compare page."""
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import strip_tags
+
+from claims.analysis import ClaimAnalysis, EvidenceItem, MechanismItem
+
+
+@dataclass
+class Word:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+@dataclass
+class TextChange:
+    label: str
+    words: list[Word]
+
+
+@dataclass
+class Change:
+    label: str
+    before: object
+    after: object
+
+
+@dataclass
+class StudyChange:
+    doi: str
+    short_authors: str
+    year: int
+    title: str
+    kind: str  # "added", "removed", "reweighted", "stance", "finding"
+    stance_before: str = ""
+    stance_after: str = ""
+    weight_before: int | None = None
+    weight_after: int | None = None
+    finding: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class StepChange:
+    kind: str  # "added", "removed", "moved", "support", "text"
+    order_before: int | None
+    order_after: int | None
+    text: str
+    support_before: str = ""
+    support_after: str = ""
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class MechanismChange:
+    title: str
+    kind: str  # "added", "removed", "changed"
+    rank_before: int | None = None
+    rank_after: int | None = None
+    texts: list[TextChange] = field(default_factory=list)
+    steps: list[StepChange] = field(default_factory=list)
+
+    @property
+    def reordered(self) -> bool:
+        return self.kind == "changed" and self.rank_before != self.rank_after
+
+
+@dataclass
+class Comparison:
+    before: ClaimAnalysis
+    after: ClaimAnalysis
+    headline: list[Change]
+    texts: list[TextChange]
+    studies: list[StudyChange]
+    mechanisms: list[MechanismChange]
+    gold_standard: list[TextChange]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.headline or self.texts or self.studies or self.mechanisms or self.gold_standard
+        )
+
+
+def plain(html_text: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(html_text or ""))).strip()
+
+
+def word_diff(before: str, after: str) -> list[Word]:
+    """Word-level diff of two plain texts, as runs of equal, deleted and inserted words."""
+    old, new = before.split(), after.split()
+    words = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            words.append(Word("equal", " ".join(old[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            words.append(Word("delete", " ".join(old[i1:i2])))
+        if op in ("insert", "replace"):
+            words.append(Word("insert", " ".join(new[j1:j2])))
+    return words
+
+
+def text_change(label: str, before: str, after: str) -> TextChange | None:
+    before, after = plain(before), plain(after)
+    if before == after:
+        return None
+    return TextChange(label, word_diff(before, after))
+
+
+def _studies(before: ClaimAnalysis, after: ClaimAnalysis) -> list[StudyChange]:
+    def index(analysis) -> dict[str, EvidenceItem]:
+        return {item.study.doi: item for item in analysis.supporting + analysis.contradicting}
+
+    old, new = index(before), index(after)
+    changes = []
+    for doi in sorted(old.keys() | new.keys()):
+        a, b = old.get(doi), new.get(doi)
+        ref = (b or a).study
+        change = StudyChange(doi, ref.short_authors, ref.year, ref.title, kind="")
+        if a is None:
+            change.kind, change.stance_after, change.weight_after = "added", b.stance, b.weight
+        elif b is None:
+            change.kind, change.stance_before, change.weight_before = "removed", a.stance, a.weight
+        elif a.stance != b.stance:
+            change.kind = "stance"
+            change.stance_before, change.stance_after = a.stance, b.stance
+            change.weight_before, change.weight_after = a.weight, b.weight
+        elif a.weight != b.weight:
+            change.kind = "reweighted"
+            change.stance_before = change.stance_after = b.stance
+            change.weight_before, change.weight_after = a.weight, b.weight
+        if a is not None and b is not None:
+            finding = text_change("Finding", a.finding_html, b.finding_html)
+            if finding:
+                change.finding = finding.words
+                change.kind = change.kind or "finding"
+        if not change.kind:
+            continue
+        changes.append(change)
+    order = {"added": 0, "stance": 1, "reweighted": 2, "finding": 3, "removed": 4}
+    return sorted(changes, key=lambda c: order[c.kind])
+
+
+def _steps(before: MechanismItem, after: MechanismItem) -> list[StepChange]:
+    old = {plain(step.text_html): step for step in before.steps}
+    new = {plain(step.text_html): step for step in after.steps}
+    changes = []
+    for text, step in new.items():
+        if text in old:
+            was = old[text]
+            if was.order != step.order:
+                changes.append(StepChange("moved", was.order, step.order, text))
+            if was.support_level != step.support_level:
+                changes.append(
+                    StepChange(
+                        "support",
+                        was.order,
+                        step.order,
+                        text,
+                        was.support_label,
+                        step.support_label,
+                    )
+                )
+    # A step whose text changed is paired with the step that had its place.
+    gone = {step.order: step for text, step in old.items() if text not in new}
+    for text, step in new.items():
+        if text in old:
+            continue
+        was = gone.pop(step.order, None)
+        if was is None:
+            changes.append(
+                StepChange("added", None, step.order, text, support_after=step.support_label)
+            )
+            continue
+        changes.append(
+            StepChange(
+                "text",
+                was.order,
+                step.order,
+                text,
+                support_before=was.support_label,
+                support_after=step.support_label,
+                words=word_diff(plain(was.text_html), text),
+            )
+        )
+    for step in gone.values():
+        changes.append(
+            StepChange(
+                "removed",
+                step.order,
+                None,
+                plain(step.text_html),
+                support_before=step.support_label,
+            )
+        )
+    return sorted(changes, key=lambda c: (c.order_after or c.order_before or 0, c.kind))
+
+
+def _mechanisms(before: ClaimAnalysis, after: ClaimAnalysis) -> list[MechanismChange]:
+    old = {m.title: m for m in before.mechanisms}
+    new = {m.title: m for m in after.mechanisms}
+    changes = []
+    for title, mechanism in new.items():
+        was = old.get(title)
+        if was is None:
+            changes.append(MechanismChange(title, "added", rank_after=mechanism.rank))
+            continue
+        texts = [
+            change
+            for change in (
+                text_change("How it works", was.how_it_works_html, mechanism.how_it_works_html),
+                text_change("In Simple Terms", was.simple_terms_html, mechanism.simple_terms_html),
+            )
+            if change
+        ]
+        steps = _steps(was, mechanism)
+        if texts or steps or was.rank != mechanism.rank:
+            changes.append(
+                MechanismChange(title, "changed", was.rank, mechanism.rank, texts, steps)
+            )
+    for title, was in old.items():
+        if title not in new:
+            changes.append(MechanismChange(title, "removed", rank_before=was.rank))
+    return changes
+
+
+def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
+    headline = [
+        Change(label, a, b)
+        for label, a, b in (
+            ("Verdict", before.verdict_label, after.verdict_label),
+            ("Pro", before.pro, after.pro),
+            ("Against", before.against, after.against),
+            ("Claim type", before.claim_type_label, after.claim_type_label),
+        )
+        if a != b
+    ]
+    texts = [
+        change
+        for change in (
+            text_change("Statement", before.statement, after.statement),
+            text_change("Summary", before.summary_html, after.summary_html),
+        )
+        if change
+    ]
+    gold_before = "\n".join(
+        f"{g.design_label}: {plain(g.description_html)}" for g in before.gold_standard
+    )
+    gold_after = "\n".join(
+        f"{g.design_label}: {plain(g.description_html)}" for g in after.gold_standard
+    )
+    gold = text_change("Gold standard designs", gold_before, gold_after)
+    return Comparison(
+        before=before,
+        after=after,
+        headline=headline,
+        texts=texts,
+        studies=_studies(before, after),
+        mechanisms=_mechanisms(before, after),
+        gold_standard=[gold] if gold else [],
+    )

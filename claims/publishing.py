@@ -1,0 +1,50 @@
+"""Publishing: the one way a claim's working analysis becomes an immutable version."""
+
+import json
+
+from django.db import transaction
+
+from claims.analysis import build_analysis
+from claims.models import AnalysisVersion, Claim
+
+
+class NothingToPublish(Exception):
+    """The working copy says exactly what the latest published version says."""
+
+    def __init__(self, version):
+        self.version = version
+        super().__init__(
+            f"Nothing has changed since analysis v{version.number}: there is nothing to publish."
+        )
+
+
+def working_snapshot(claim) -> dict:
+    """The claim's working analysis as the JSON a version would store."""
+    return json.loads(json.dumps(build_analysis(claim).to_dict()))
+
+
+def has_unpublished_changes(claim) -> bool:
+    """Whether the working copy differs from what readers see (the latest version)."""
+    latest = claim.current_version
+    return latest is None or not latest.same_analysis_as(working_snapshot(claim))
+
+
+def publish_analysis(*, claim, by, note: str) -> AnalysisVersion:
+    """Publish the claim's working analysis as its next version, with a change note.
+
+    Raises ValueError for an empty note and NothingToPublish when nothing changed.
+    """
+    note = (note or "").strip()
+    if not note:
+        raise ValueError("Write a change note: readers see it in the claim's history.")
+    with transaction.atomic():
+        # Lock the claim before reading its working copy, so that two editors publishing
+        # at once cannot both find it new: the second waits, then finds nothing changed.
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        snapshot = working_snapshot(claim)
+        latest = claim.versions.order_by("-number").first()
+        if latest is not None and latest.same_analysis_as(snapshot):
+            raise NothingToPublish(latest)
+        return AnalysisVersion.objects.create_next(
+            claim=claim, snapshot=snapshot, published_by=by, change_note=note
+        )
