@@ -6,12 +6,12 @@ from django.urls import reverse
 from evidence.choices import Stance
 from tests.factories import (
     make_claim,
-    make_published_claim,
-    publish,
     make_evidence,
     make_gold_standard,
     make_mechanism,
+    make_published_claim,
     make_study,
+    publish,
 )
 
 
