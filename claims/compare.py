@@ -229,6 +229,36 @@ def _mechanisms(before: ClaimAnalysis, after: ClaimAnalysis) -> list[MechanismCh
     return changes
 
 
+def _gold_standard(before: ClaimAnalysis, after: ClaimAnalysis) -> list[TextChange]:
+    old = {g.rank: g for g in before.gold_standard}
+    new = {g.rank: g for g in after.gold_standard}
+    changes = []
+    for rank in sorted(old.keys() | new.keys()):
+        a, b = old.get(rank), new.get(rank)
+        if a is None:
+            changes.append(
+                TextChange(
+                    f"{rank}. {b.design_label} (added)", [Word("insert", plain(b.description_html))]
+                )
+            )
+        elif b is None:
+            changes.append(
+                TextChange(
+                    f"{rank}. {a.design_label} (removed)",
+                    [Word("delete", plain(a.description_html))],
+                )
+            )
+        else:
+            change = text_change(
+                f"{rank}. {b.design_label}",
+                f"{a.design_label}: {plain(a.description_html)}",
+                f"{b.design_label}: {plain(b.description_html)}",
+            )
+            if change:
+                changes.append(change)
+    return changes
+
+
 def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
     headline = [
         Change(label, a, b)
@@ -248,13 +278,7 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
         )
         if change
     ]
-    gold_before = "\n".join(
-        f"{g.design_label}: {plain(g.description_html)}" for g in before.gold_standard
-    )
-    gold_after = "\n".join(
-        f"{g.design_label}: {plain(g.description_html)}" for g in after.gold_standard
-    )
-    gold = text_change("Gold standard designs", gold_before, gold_after)
+    gold = _gold_standard(before, after)
     return Comparison(
         before=before,
         after=after,
@@ -262,5 +286,5 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
         texts=texts,
         studies=_studies(before, after),
         mechanisms=_mechanisms(before, after),
-        gold_standard=[gold] if gold else [],
+        gold_standard=gold,
     )

@@ -125,3 +125,76 @@ def test_members_cannot_use_the_admin(member_client):
     response = member_client.get("/admin/claims/claim/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_claim_page_in_the_admin_offers_publish_and_preview(editor_client):
+    claim = make_claim()
+    html = editor_client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    assert "Publish analysis version" in html
+    assert f"/claims/{claim.slug}/preview/" in html
+
+
+def test_an_editor_publishes_with_a_change_note(editor_client, editor):
+    claim = make_claim()
+    url = f"/admin/claims/claim/{claim.pk}/publish/"
+    page = editor_client.get(url).content.decode()
+    assert "never been published" in page and "Change note" in page
+    response = editor_client.post(url, {"change_note": "First published analysis."})
+    assert response.status_code == 302
+    version = claim.versions.get()
+    assert (version.number, version.published_by, version.change_note) == (
+        1,
+        editor,
+        "First published analysis.",
+    )
+    messages = editor_client.get(response["Location"]).content.decode()
+    assert "Published analysis v1" in messages
+
+
+def test_publishing_needs_a_change_note(editor_client):
+    claim = make_claim()
+    response = editor_client.post(f"/admin/claims/claim/{claim.pk}/publish/", {"change_note": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not claim.versions.exists()
+
+
+def test_publishing_an_unchanged_claim_is_refused_with_a_message(editor_client):
+    claim = make_claim()
+    url = f"/admin/claims/claim/{claim.pk}/publish/"
+    editor_client.post(url, {"change_note": "First"})
+    page = editor_client.get(url).content.decode()
+    assert "Nothing has changed since v1" in page
+    response = editor_client.post(url, {"change_note": "Again"})
+    assert response.status_code == 400
+    assert "Nothing has changed since analysis v1" in response.content.decode()
+    assert claim.versions.count() == 1
+
+
+def test_the_admin_offers_no_change_or_delete_for_versions(editor_client):
+    claim = make_claim()
+    editor_client.post(f"/admin/claims/claim/{claim.pk}/publish/", {"change_note": "First"})
+    version = claim.versions.get()
+    listing = editor_client.get("/admin/claims/analysisversion/")
+    assert listing.status_code == 200
+    assert "Add analysis version" not in listing.content.decode()
+    detail = editor_client.get(f"/admin/claims/analysisversion/{version.pk}/change/")
+    assert detail.status_code == 200
+    assert 'type="submit"' not in detail.content.decode().split('id="content-main"')[1]
+    assert (
+        editor_client.get(f"/admin/claims/analysisversion/{version.pk}/delete/").status_code == 403
+    )
+    assert (
+        editor_client.post(
+            f"/admin/claims/analysisversion/{version.pk}/change/", {"change_note": "Rewritten"}
+        ).status_code
+        == 403
+    )
+    assert editor_client.get("/admin/claims/analysisversion/add/").status_code == 403
+
+
+def test_a_claim_with_versions_cannot_be_deleted(editor_client):
+    claim = make_claim()
+    editor_client.post(f"/admin/claims/claim/{claim.pk}/publish/", {"change_note": "First"})
+    editor_client.post(f"/admin/claims/claim/{claim.pk}/delete/", {"post": "yes"})
+    assert Claim.objects.filter(pk=claim.pk).exists()

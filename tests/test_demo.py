@@ -131,3 +131,26 @@ def test_example_studies_use_the_test_prefix(demo):
 def test_the_demo_editor_can_sign_in_to_the_admin(client, demo):
     assert client.login(username="editor", password="evidence-demo")
     assert client.get("/admin/claims/claim/").status_code == 200
+
+
+def test_the_reference_claim_has_v1_and_v2_and_v2_is_the_seed(client, demo):
+    claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")
+    v1, v2 = claim.versions.order_by("number")
+    assert (v1.number, v2.number) == (1, 2)
+    assert v1.change_note and v2.change_note
+    assert len(v1.snapshot["mechanisms"]) == 1 and len(v2.snapshot["mechanisms"]) == 2
+    assert (v2.pro_tally, v2.against_tally, v2.verdict) == (66, 0, Verdict.STRONG_SUPPORT)
+    # The working copy is what was published last: no unpublished changes in the demo.
+    from claims.publishing import has_unpublished_changes
+
+    assert not has_unpublished_changes(claim)
+    history = client.get(f"{CLAIM}history/").content.decode()
+    assert "Analysis v2" in history and "Analysis v1" in history
+    old = client.get(f"{CLAIM}v/1/").content.decode()
+    assert "You are viewing analysis v1 of 2" in old
+    assert "Less supported by current evidence" not in old
+
+
+def test_every_demo_claim_is_published(demo):
+    for claim in Claim.objects.all():
+        assert claim.analysis_version >= 1, claim.slug

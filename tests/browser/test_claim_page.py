@@ -53,3 +53,40 @@ def test_read_more_opens_without_javascript(live_server, browser, demo_data):
     page.get_by_text("Read more").first.click()
     assert page.locator("details.lead .lead__full").first.is_visible()
     context.close()
+
+
+def test_a_reader_opens_the_history_then_v1_then_compares_v1_with_v2(
+    live_server, page, demo_data, screenshot
+):
+    page.goto(live_server.url + CLAIM)
+    page.get_by_role("link", name="Analysis v2").click()
+    page.wait_for_url("**/history/")
+    assert page.get_by_role("heading", name="History of the analysis").is_visible()
+    assert page.get_by_role("heading", name="Analysis v1").is_visible()
+    screenshot(page, "history")
+
+    page.get_by_role("link", name="View v1").click()
+    page.wait_for_url("**/v/1/")
+    assert page.get_by_text("You are viewing analysis v1 of 2").is_visible()
+    screenshot(page, "version-1")
+
+    page.go_back()
+    page.get_by_label("From version").select_option("1")
+    page.get_by_label("To version").select_option("2")
+    page.get_by_role("button", name="Compare").click()
+    comparison = page.locator("#comparison")
+    comparison.get_by_text("Added mechanism").wait_for()
+    assert comparison.get_by_text("Support level changed").is_visible()
+    assert "/compare/1/2/" in page.url  # htmx pushed the comparison's own address
+    screenshot(page, "compare")
+    assert page.errors == []
+
+
+def test_the_compare_form_works_without_javascript(live_server, browser, demo_data):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + CLAIM + "history/")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_url("**/compare/1/2/")
+    assert page.get_by_role("heading", name="What changed from v1 to v2").is_visible()
+    context.close()
