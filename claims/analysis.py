@@ -45,6 +45,7 @@ class EvidenceItem:
     overridden: bool
     override_reason: str
     finding_html: str
+    submitted_by: str = ""
 
 
 @dataclass
@@ -162,7 +163,9 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
     from evidence.choices import Stance
     from mechanisms.models import CausalStep
 
-    evidence = list(claim.evidence.select_related("study").order_by("-weight", "-study__year"))
+    evidence = list(
+        claim.evidence.select_related("study", "submitted_by").order_by("-weight", "-study__year")
+    )
     mechanisms = claim.mechanisms.order_by("rank").prefetch_related(
         Prefetch(
             "steps",
@@ -205,6 +208,7 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
             overridden=link.weight_override is not None and not link.study.retracted,
             override_reason=link.weight_override_reason,
             finding_html=link.finding_html,
+            submitted_by=link.submitted_by.get_username() if link.submitted_by else "",
         )
 
     return ClaimAnalysis(

@@ -10,7 +10,10 @@ EDITOR_MODELS = {
 }
 ACTIONS = ["add", "change", "delete", "view"]
 # Published versions are read-only for everyone; editors publish new ones.
-EXTRA_PERMISSIONS = {"claims": ["view_analysisversion", "publish_claim"]}
+EXTRA_PERMISSIONS = {
+    "claims": ["view_analysisversion", "publish_claim"],
+    "evidence": ["view_submission", "moderate_submission"],
+}
 
 
 def create_permissions_now(apps, using="default"):

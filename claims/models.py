@@ -217,7 +217,14 @@ class AnalysisVersion(models.Model):
         return ClaimAnalysis.from_dict(self.snapshot)
 
     def same_analysis_as(self, snapshot: dict) -> bool:
-        """Whether `snapshot` says exactly what this version says (its number aside)."""
-        mine = {key: value for key, value in self.snapshot.items() if key != "version"}
-        theirs = {key: value for key, value in snapshot.items() if key != "version"}
-        return mine == theirs
+        """Whether `snapshot` says exactly what this version says (its number aside).
+
+        Both go through ClaimAnalysis, so a field added to it later (with a default) does not
+        make every old version look different from its working copy.
+        """
+        from claims.analysis import ClaimAnalysis
+
+        def normal(data):
+            return {**ClaimAnalysis.from_dict(data).to_dict(), "version": None}
+
+        return normal(self.snapshot) == normal(snapshot)

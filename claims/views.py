@@ -33,7 +33,7 @@ def _page_context(request, claim, analysis, **extra):
         "analysis": analysis,
         "is_editor": is_editor(request.user),
         "show_gold_standard": request.user.is_authenticated,
-        "gate_url": f"{reverse('login')}?{urlencode({'next': request.path})}",
+        "gate_url": f"{reverse('signup')}?{urlencode({'next': request.path})}",
         "latest_number": claim.analysis_version,
         **extra,
     }

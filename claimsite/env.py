@@ -97,3 +97,29 @@ def sqlite_config(path: Path) -> dict:
             "init_command": "PRAGMA journal_mode=WAL;",
         },
     }
+
+
+def email_from_url(name: str) -> dict:
+    """EMAIL_* settings from the URL in `name`: unset prints mail to the console."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    url = urlsplit(raw)
+    if url.scheme not in ("smtp", "smtps"):
+        raise ImproperlyConfigured(f"{name} must be an smtp:// or smtps:// URL.")
+    if not url.hostname:
+        raise ImproperlyConfigured(f"{name} must name a host, e.g. smtp://user:pass@host:587.")
+    try:
+        port = url.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+    options = dict(parse_qsl(url.query))
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname,
+        "EMAIL_PORT": port or (465 if url.scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_SSL": url.scheme == "smtps",
+        "EMAIL_USE_TLS": url.scheme == "smtp" and options.get("tls", "1") not in ("0", "false"),
+    }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from claimsite.env import database_from_url, env_bool, env_int, env_list
+from claimsite.env import database_from_url, email_from_url, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "accounts",
     "claims",
     "evidence",
     "mechanisms",
@@ -62,6 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "evidence.context_processors.moderation",
             ],
         },
     },
@@ -93,7 +95,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:list"
 LOGOUT_REDIRECT_URL = "claims:list"
 
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
 CLAIMS_PER_PAGE = env_int("CLAIMS_PER_PAGE", 20, minimum=1)
+
+# Sign-in throttling: this many failures for one username or one address within the window
+# refuse further attempts until the window has passed.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
+# Community submissions: per member, pending at once and submitted in any 24 hours.
+SUBMISSIONS_MAX_PENDING = env_int("SUBMISSIONS_MAX_PENDING", 10, minimum=1)
+SUBMISSIONS_MAX_PER_DAY = env_int("SUBMISSIONS_MAX_PER_DAY", 20, minimum=1)
+
+# Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
+globals().update(email_from_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from claims.markdown import doi_org_url, render_markdown
 from evidence.choices import RiskOfBias, Stance, StudyDesign
@@ -50,7 +52,9 @@ class Study(models.Model):
     )
     title = models.CharField(max_length=500)
     authors = models.CharField(
-        max_length=1000, help_text="Vancouver style, comma-separated: “Refalo MC, Helms ER”."
+        max_length=1000,
+        blank=True,
+        help_text="Vancouver style, comma-separated: “Refalo MC, Helms ER”.",
     )
     journal = models.CharField(max_length=300, blank=True)
     volume = models.CharField(max_length=30, blank=True)
@@ -102,7 +106,7 @@ class Study(models.Model):
     def short_authors(self):
         names = [name.strip() for name in self.authors.split(",") if name.strip()]
         if not names:
-            return "Anonymous"
+            return "Unknown authors"
         surname = names[0].split(" ")[0]
         if len(names) == 1:
             return surname
@@ -177,6 +181,15 @@ class Evidence(models.Model):
     )
     weight_override_reason = models.CharField("Reason for override", max_length=500, blank=True)
     weight = models.PositiveSmallIntegerField(default=0, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The community member whose submission this evidence came from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,7 +231,10 @@ class Evidence(models.Model):
 
     @transaction.atomic
     def save(self, *args, **kwargs):
-        self.finding_html = render_with_citations(self.finding)
+        # A member's words keep their community marking (rel="nofollow ugc") on the claim page.
+        self.finding_html = render_with_citations(
+            self.finding, user_content=self.submitted_by_id is not None
+        )
         self.refresh_weight()
         super().save(*args, **kwargs)
         self.claim.recompute_tallies()
@@ -254,3 +270,206 @@ class GoldStandardDesign(models.Model):
     def save(self, *args, **kwargs):
         self.description_html = render_with_citations(self.description)
         super().save(*args, **kwargs)
+
+
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class AlreadyReviewed(Exception):
+    """Another editor acted on the submission first."""
+
+    def __init__(self, submission):
+        self.submission = submission
+        reviewer = submission.reviewed_by.get_username() if submission.reviewed_by else "an editor"
+        super().__init__(
+            f"This submission was already reviewed by {reviewer} "
+            f"({submission.get_status_display().lower()})."
+        )
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=SubmissionStatus.PENDING)
+
+    def for_queue(self):
+        return self.pending().select_related("claim", "submitter").order_by("created_at", "pk")
+
+    def of_member(self, user):
+        return (
+            self.filter(submitter=user)
+            .select_related("claim", "reviewed_by", "version")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class Submission(models.Model):
+    """Evidence proposed by a member. Kept for good, whatever an editor decides."""
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="submissions")
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    doi = DOIField("DOI")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    note = models.TextField(
+        max_length=5000, help_text="Markdown: what the study found and why it bears on the claim."
+    )
+    note_html = models.TextField(editable=False)
+    # Study facts, given when the DOI is not yet known to the site.
+    title = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1600), MaxValueValidator(2100)]
+    )
+    journal = models.CharField(max_length=300, blank=True)
+    design = models.CharField(
+        "Study design", max_length=30, choices=StudyDesign.choices, blank=True
+    )
+    sample_size = models.PositiveIntegerField("Sample size", null=True, blank=True)
+
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.ForeignKey(
+        "claims.AnalysisVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The analysis version that first included this evidence.",
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("moderate_submission", "Can approve or reject community submissions")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submitter", "claim", "doi"],
+                condition=Q(status="pending"),
+                name="submission_one_pending_per_doi",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="submission_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.doi} for {self.claim.slug} by {self.submitter}"
+
+    def save(self, *args, **kwargs):
+        self.note_html = render_with_citations(self.note, user_content=True)
+        super().save(*args, **kwargs)
+
+    def _lock_pending(self):
+        """Re-read this submission under a row lock; refuse if someone already reviewed it."""
+        locked = (
+            Submission.objects.select_for_update().select_related("reviewed_by").get(pk=self.pk)
+        )
+        if locked.status != SubmissionStatus.PENDING:
+            raise AlreadyReviewed(locked)
+        return locked
+
+    def approve(self, *, by, study_facts=None, weight_override=None, override_reason=""):
+        """Turn the submission into evidence and publish a new analysis version, all at once.
+
+        `study_facts` (title, authors, journal, year, design, sample_size) are the editor's
+        corrections, used when the study is new to the site.
+        """
+        from claims.publishing import publish_analysis
+
+        with transaction.atomic():
+            locked = self._lock_pending()
+            study = Study.objects.filter(doi=locked.doi).first()
+            if study is None:
+                facts = {
+                    "title": locked.title,
+                    "journal": locked.journal,
+                    "year": locked.year,
+                    "design": locked.design,
+                    "sample_size": locked.sample_size,
+                    **(study_facts or {}),
+                }
+                study = Study(doi=locked.doi, **facts)
+                study.full_clean()
+                study.save()
+            evidence = Evidence(
+                claim=locked.claim,
+                study=study,
+                stance=locked.stance,
+                finding=locked.note,
+                weight_override=weight_override,
+                weight_override_reason=override_reason if weight_override is not None else "",
+                submitted_by=locked.submitter,
+            )
+            evidence.full_clean()
+            evidence.save()
+            stance = "supporting" if locked.stance == Stance.SUPPORTS else "contradicting"
+            version = publish_analysis(
+                claim=locked.claim,
+                by=by,
+                note=(
+                    f"Added {stance} study {locked.doi}, submitted by "
+                    f"{locked.submitter.get_username()}, approved by {by.get_username()}"
+                ),
+            )
+            locked.status = SubmissionStatus.APPROVED
+            locked.reviewed_by = by
+            locked.reviewed_at = timezone.now()
+            locked.evidence = evidence
+            locked.version = version
+            locked.save(
+                update_fields=["status", "reviewed_by", "reviewed_at", "evidence", "version"]
+            )
+        self.refresh_from_db()
+        return version
+
+    def reject(self, *, by, reason: str):
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Give the member a reason."})
+        with transaction.atomic():
+            locked = self._lock_pending()
+            locked.status = SubmissionStatus.REJECTED
+            locked.reviewed_by = by
+            locked.reviewed_at = timezone.now()
+            locked.rejection_reason = reason
+            locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+        self.refresh_from_db()
+
+
+def submission_limit_message(user) -> str | None:
+    """Why `user` may not submit more evidence right now, or None if they may."""
+    from datetime import timedelta
+
+    mine = Submission.objects.filter(submitter=user)
+    pending = mine.pending().count()
+    if pending >= settings.SUBMISSIONS_MAX_PENDING:
+        return (
+            f"You have {pending} submissions waiting for review, the most one member may have "
+            "at once. You can submit more once editors have reviewed some of them."
+        )
+    today = mine.filter(created_at__gte=timezone.now() - timedelta(days=1)).count()
+    if today >= settings.SUBMISSIONS_MAX_PER_DAY:
+        return (
+            f"You have submitted {today} studies in the last 24 hours, the most one member may "
+            "submit in a day. Please come back tomorrow."
+        )
+    return None

@@ -6,5 +6,11 @@ app_name = "evidence"
 
 urlpatterns = [
     # <path:> because a DOI contains slashes (10.1080/02640414.2024.2321021).
-    path("<path:doi>/", views.study_detail, name="study_detail"),
+    path("studies/<path:doi>/", views.study_detail, name="study_detail"),
+    path("claims/<slug:slug>/evidence/new/", views.submit_evidence, name="submit"),
+    path("accounts/submissions/", views.my_submissions, name="my_submissions"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("moderation/<int:pk>/", views.moderation_item, name="moderation_item"),
+    path("moderation/<int:pk>/approve/", views.approve_submission, name="approve"),
+    path("moderation/<int:pk>/reject/", views.reject_submission, name="reject"),
 ]

@@ -1,8 +1,16 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evidence.models import Study
+from claims.models import Claim
+from evidence.choices import Stance
+from evidence.forms import ApproveForm, RejectForm, SubmissionForm
+from evidence.models import AlreadyReviewed, Study, Submission, submission_limit_message
 
 
 @require_GET
@@ -32,3 +40,166 @@ def study_detail(request, doi):
             "citing_steps": steps,
         },
     )
+
+
+class LimitReached(Exception):
+    pass
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def submit_evidence(request, slug):
+    """A member proposes a study as evidence for or against a published claim."""
+    claim = get_object_or_404(Claim.objects.published(), slug=slug)
+    stance = request.GET.get("stance")
+    initial = {"stance": stance} if stance in Stance.values else {}
+    form = SubmissionForm(
+        request.POST or None, claim=claim, submitter=request.user, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        try:
+            with transaction.atomic():
+                # Lock the member's row so two quick submissions cannot both pass the limits.
+                get_user_model().objects.select_for_update().filter(pk=request.user.pk).exists()
+                limit = submission_limit_message(request.user)
+                if limit:
+                    raise LimitReached(limit)
+                if form.is_valid():
+                    form.save()
+                    status = 201
+        except LimitReached as refusal:
+            form.add_error(None, str(refusal))
+            status = 429
+        except IntegrityError:
+            form.add_error("doi", "You already have this DOI pending review on this claim.")
+        if status == 201:
+            if request.htmx:
+                return render(
+                    request, "evidence/_submission_done.html", {"claim": claim}, status=201
+                )
+            messages.success(request, "Your submission is pending review.")
+            return redirect("evidence:my_submissions")
+    context = {"claim": claim, "form": form}
+    template = "evidence/_submission_form.html" if request.htmx else "evidence/submission_form.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def my_submissions(request):
+    submissions = Submission.objects.of_member(request.user)
+    return render(request, "evidence/my_submissions.html", {"submissions": submissions})
+
+
+def _require_moderator(user):
+    if not (user.is_active and user.is_staff and user.has_perm("evidence.moderate_submission")):
+        raise PermissionDenied("Only editors moderate submissions.")
+
+
+def _queue_item(submission, studies, approve_form=None, reject_form=None, error=""):
+    study = studies.get(submission.doi)
+    return {
+        "submission": submission,
+        "study": study,
+        "approve_form": approve_form
+        or ApproveForm(
+            initial=ApproveForm.initial_for(submission),
+            study_known=study is not None,
+            prefix=f"approve-{submission.pk}",
+        ),
+        "reject_form": reject_form or RejectForm(prefix=f"reject-{submission.pk}"),
+        "error": error,
+    }
+
+
+@require_GET
+@login_required
+def moderation_queue(request):
+    _require_moderator(request.user)
+    queue = list(Submission.objects.for_queue())
+    studies = {s.doi: s for s in Study.objects.filter(doi__in=[item.doi for item in queue])}
+    items = [_queue_item(submission, studies) for submission in queue]
+    return render(request, "evidence/moderation.html", {"items": items})
+
+
+def _render_item(request, item, status):
+    template = "evidence/_moderation_item.html" if request.htmx else "evidence/moderation_item.html"
+    return render(request, template, {"item": item}, status=status)
+
+
+def _reviewed(request, submission, outcome):
+    if request.htmx:
+        return render(
+            request,
+            "evidence/_moderation_result.html",
+            {"submission": submission, "outcome": outcome},
+        )
+    messages.success(request, outcome)
+    return redirect("evidence:moderation")
+
+
+def _already_reviewed(request, submission, refusal, studies):
+    if request.htmx:
+        return render(
+            request,
+            "evidence/_moderation_result.html",
+            {"submission": submission, "outcome": str(refusal), "refused": True},
+            status=409,
+        )
+    return _render_item(request, _queue_item(submission, studies, error=str(refusal)), 409)
+
+
+@require_POST
+@login_required
+def approve_submission(request, pk):
+    _require_moderator(request.user)
+    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
+    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    form = ApproveForm(
+        request.POST, study_known=submission.doi in studies, prefix=f"approve-{submission.pk}"
+    )
+    if not form.is_valid():
+        return _render_item(request, _queue_item(submission, studies, approve_form=form), 400)
+    try:
+        version = submission.approve(
+            by=request.user,
+            study_facts=form.study_facts(),
+            weight_override=form.cleaned_data["weight_override"],
+            override_reason=form.cleaned_data["weight_override_reason"],
+        )
+    except AlreadyReviewed as refusal:
+        return _already_reviewed(request, submission, refusal, studies)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _render_item(request, _queue_item(submission, studies, approve_form=form), 400)
+    return _reviewed(
+        request, submission, f"Approved {submission.doi}: published analysis v{version.number}."
+    )
+
+
+@require_POST
+@login_required
+def reject_submission(request, pk):
+    _require_moderator(request.user)
+    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
+    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    form = RejectForm(request.POST, prefix=f"reject-{submission.pk}")
+    if not form.is_valid():
+        return _render_item(request, _queue_item(submission, studies, reject_form=form), 400)
+    try:
+        submission.reject(by=request.user, reason=form.cleaned_data["reason"])
+    except AlreadyReviewed as refusal:
+        return _already_reviewed(request, submission, refusal, studies)
+    return _reviewed(request, submission, f"Rejected {submission.doi}.")
+
+
+@require_GET
+@login_required
+def moderation_item(request, pk):
+    """One submission on its own page: where forms with errors land without JavaScript."""
+    _require_moderator(request.user)
+    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
+    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    return _render_item(request, _queue_item(submission, studies), 200)

@@ -217,3 +217,16 @@ def test_two_editors_publishing_the_same_change_make_one_version(postgres_only):
     assert results == [2]
     assert len(errors) == 1 and isinstance(errors[0], NothingToPublish)
     assert list(claim.versions.order_by("number").values_list("number", flat=True)) == [1, 2]
+
+
+def test_a_snapshot_from_before_a_new_field_still_matches_its_working_copy(db):
+    claim = make_claim()
+    make_evidence(claim, make_study())
+    version = publish(claim)
+    older = {**version.snapshot}
+    older["supporting"] = [
+        {k: v for k, v in item.items() if k != "submitted_by"} for item in older["supporting"]
+    ]
+    assert version.same_analysis_as(older)
+    older["pro"] = 1
+    assert not version.same_analysis_as(older)

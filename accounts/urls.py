@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from accounts import views
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.ThrottledLoginView.as_view(), name="login"),
+    # logout (POST only), password change and the password reset flow.
+    path("", include("django.contrib.auth.urls")),
+]
