@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
-from evidence.models import Evidence, GoldStandardDesign, Study
+from evidence.forms import RejectForm
+from evidence.models import AlreadyReviewed, Evidence, GoldStandardDesign, Study, Submission
 
 
 @admin.register(Study)
@@ -61,3 +64,65 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for claim in claims:
             claim.recompute_tallies()
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Submissions are the members' words: editors review them here, never edit or delete."""
+
+    list_display = ("doi", "claim", "stance", "submitter", "status", "created_at", "reviewed_by")
+    list_filter = ("status", "stance")
+    list_select_related = ("claim", "submitter", "reviewed_by")
+    search_fields = ("doi", "claim__statement", "submitter__username", "note")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in Submission._meta.fields if f.name != "note_html"]
+    exclude = ("note_html",)
+    actions = ("approve_selected", "reject_selected")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("evidence.moderate_submission")
+
+    @admin.action(description="Approve selected submissions", permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        for submission in queryset.select_related("claim", "submitter"):
+            try:
+                version = submission.approve(by=request.user)
+            except (AlreadyReviewed, ValidationError) as error:
+                self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    f"Approved {submission.doi}: published analysis v{version.number}.",
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description="Reject selected submissions…", permissions=["moderate"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for submission in queryset:
+                try:
+                    submission.reject(by=request.user, reason=form.cleaned_data["reason"])
+                except AlreadyReviewed as error:
+                    self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
+                else:
+                    self.message_user(request, f"Rejected {submission.doi}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject submissions",
+            "opts": self.opts,
+            "form": form,
+            "submissions": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/evidence/submission/reject.html", context)

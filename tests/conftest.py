@@ -3,6 +3,7 @@ import os
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import Client
 
 from tests.factories import make_claim, make_evidence, make_study  # noqa: F401
 
@@ -31,12 +32,14 @@ def member(db):
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    client = Client()
     client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def member_client(client, member):
+def member_client(member):
+    client = Client()
     client.force_login(member)
     return client

@@ -84,3 +84,20 @@ def make_published_claim(**fields) -> Claim:
     claim = make_claim(**fields)
     publish(claim)
     return claim
+
+
+def make_submission(claim, submitter, **fields):
+    from evidence.models import Submission
+
+    n = next(_counter)
+    defaults = {
+        "doi": f"10.5555/submitted.{n}",
+        "stance": Stance.CONTRADICTS,
+        "note": f"Note number {n}: the trial found no effect.",
+        "title": f"Submitted trial {n}",
+        "year": 2023,
+        "journal": "Journal of Submissions",
+        "design": StudyDesign.RCT,
+        "sample_size": 400,
+    }
+    return Submission.objects.create(claim=claim, submitter=submitter, **{**defaults, **fields})

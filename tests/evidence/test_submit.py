@@ -1,0 +1,223 @@
+import pytest
+from django.test import Client
+
+from evidence.models import Submission
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_published_claim,
+    make_study,
+    make_submission,
+)
+
+
+@pytest.fixture
+def claim(db):
+    return make_published_claim(slug="caffeine")
+
+
+URL = "/claims/caffeine/evidence/new/"
+
+
+def post(client, htmx=False, **fields):
+    data = {
+        "doi": "https://doi.org/10.5555/NEW.1",
+        "stance": "contradicts",
+        "note": "The trial found **no** effect on time-trial performance.",
+        "title": "A new trial",
+        "year": "2024",
+        "journal": "Journal of Tests",
+        "design": "rct",
+        "sample_size": "120",
+        **fields,
+    }
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(URL, data, headers=headers)
+
+
+def test_anonymous_readers_are_sent_to_log_in_and_back(client, claim):
+    response = client.get(URL + "?stance=supports")
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == "/accounts/login/?next=/claims/caffeine/evidence/new/%3Fstance%3Dsupports"
+    )
+
+
+def test_the_form_has_every_labelled_field(member_client, claim):
+    html = member_client.get(URL + "?stance=supports").content.decode()
+    for label in (
+        "DOI",
+        "Stance",
+        "Note",
+        "Title",
+        "Year",
+        "Journal",
+        "Study design",
+        "Sample size",
+    ):
+        assert f">{label}" in html, label
+    assert "Submit evidence" in html
+    assert (
+        'value="supports" id="id_stance_0" checked' in html
+        or "checked" in html.split('value="supports"')[1][:40]
+    )
+
+
+def test_the_htmx_branch_returns_only_the_form(member_client, claim):
+    html = member_client.get(URL, headers={"HX-Request": "true"}).content.decode()
+    assert "<form" in html and "<html" not in html
+
+
+def test_a_draft_claim_takes_no_submissions(member_client, db):
+    make_claim(slug="draft")
+    assert member_client.get("/claims/draft/evidence/new/").status_code == 404
+
+
+def test_a_submission_is_stored_pending_with_a_normalised_doi(member_client, member, claim):
+    response = post(member_client)
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/submissions/"
+    submission = Submission.objects.get()
+    assert (submission.doi, submission.status, submission.submitter) == (
+        "10.5555/new.1",
+        "pending",
+        member,
+    )
+    assert "<strong>no</strong>" in submission.note_html
+    page = member_client.get("/accounts/submissions/").content.decode()
+    assert "Your submission is pending review" in page
+    assert "10.5555/new.1" in page and "Pending review" in page
+
+
+def test_an_htmx_submission_answers_in_place(member_client, claim):
+    response = post(member_client, htmx=True)
+    assert response.status_code == 201
+    html = response.content.decode()
+    assert "Your submission is pending review" in html and "<html" not in html
+
+
+def test_a_known_doi_needs_no_study_facts(member_client, claim):
+    make_study(doi="10.5555/known")
+    response = post(member_client, doi="10.5555/KNOWN", title="", year="", journal="", design="")
+    assert response.status_code == 302
+    assert Submission.objects.get().title == ""
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"doi": "10.12/bad"}, "doi", "is not a DOI"),
+        ({"note": ""}, "note", "This field is required."),
+        ({"note": "x" * 5001}, "note", "at most 5000 characters"),
+        ({"title": ""}, "title", "does not know this DOI yet"),
+        ({"year": ""}, "year", "does not know this DOI yet"),
+        ({"journal": ""}, "journal", "does not know this DOI yet"),
+        ({"design": ""}, "design", "does not know this DOI yet"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_bad_input_is_a_400_with_the_message_beside_the_field(
+    member_client, claim, fields, field, message, htmx
+):
+    response = post(member_client, htmx=htmx, **fields)
+    assert response.status_code == 400
+    html = response.content.decode()
+    error = html[html.index(f'id="id_{field}-error"') :][:400]
+    assert message in error
+    assert "A new trial" in html or fields.get("title") == ""  # the member's input is kept
+    assert ("<html" in html) is not htmx
+    assert not Submission.objects.exists()
+
+
+def test_a_doi_already_evidence_on_the_claim_is_refused_with_a_link(member_client, claim):
+    study = make_study(doi="10.5555/already")
+    make_evidence(claim, study)
+    response = post(member_client, doi="doi:10.5555/ALREADY")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "already evidence on this claim" in html
+    assert 'href="/studies/10.5555/already/"' in html
+
+
+def test_the_same_doi_pending_from_the_same_member_is_refused(member_client, member, claim):
+    make_submission(claim, member, doi="10.5555/new.1")
+    response = post(member_client)
+    assert response.status_code == 400
+    assert "already have this DOI pending" in response.content.decode()
+    assert Submission.objects.count() == 1
+
+
+def test_the_pending_limit_is_a_429(member_client, member, claim, settings):
+    settings.SUBMISSIONS_MAX_PENDING = 2
+    make_submission(claim, member)
+    make_submission(claim, member)
+    response = post(member_client)
+    assert response.status_code == 429
+    assert "waiting for review" in response.content.decode()
+    assert "A new trial" in response.content.decode()
+    assert Submission.objects.count() == 2
+
+
+def test_the_daily_limit_is_a_429(member_client, member, claim, settings, editor):
+    settings.SUBMISSIONS_MAX_PER_DAY = 2
+    for _ in range(2):
+        make_submission(claim, member).reject(by=editor, reason="Off topic")
+    response = post(member_client)
+    assert response.status_code == 429
+    assert "last 24 hours" in response.content.decode()
+
+
+def test_csrf_is_enforced_on_the_form_and_its_htmx_branch(member, claim):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    assert post(client).status_code == 403
+    assert post(client, htmx=True).status_code == 403
+    assert not Submission.objects.exists()
+
+
+def test_the_form_refuses_other_methods(member_client, claim):
+    assert member_client.put(URL).status_code == 405
+
+
+def test_pending_and_rejected_submissions_are_never_shown_to_others(client, member, editor, claim):
+    make_submission(claim, member, note="Pending words nobody else sees.")
+    make_submission(claim, member, note="Rejected words.").reject(by=editor, reason="Off topic")
+    other = Client()
+    from django.contrib.auth.models import User
+
+    other.force_login(User.objects.create_user("other", password="x"))
+    for reader in (client, other):
+        html = reader.get(claim.get_absolute_url()).content.decode()
+        assert "Pending words" not in html and "Rejected words" not in html
+    mine = other.get("/accounts/submissions/").content.decode()
+    assert "Pending words" not in mine and "Rejected words" not in mine
+
+
+def test_a_member_sees_every_status_with_its_outcome(member_client, member, editor, claim):
+    make_submission(claim, member, note="Waiting.")
+    make_submission(claim, member, note="No.").reject(by=editor, reason="The study is about mice.")
+    approved = make_submission(claim, member, note="Yes.")
+    version = approved.approve(by=editor)
+    html = member_client.get("/accounts/submissions/").content.decode()
+    assert "Pending review" in html
+    assert "The study is about mice." in html
+    assert f"analysis v{version.number}</a>" in html
+    assert f'href="/claims/caffeine/v/{version.number}/"' in html
+
+
+def test_my_submissions_needs_a_login(client, db):
+    response = client.get("/accounts/submissions/")
+    assert response.status_code == 302
+
+
+def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
+    html = member_client.get(claim.get_absolute_url()).content.decode()
+    assert 'href="/claims/caffeine/evidence/new/?stance=supports"' in html
+    assert 'hx-get="/claims/caffeine/evidence/new/?stance=contradicts"' in html
+
+
+def test_anonymous_readers_follow_a_plain_link(client, claim):
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert 'href="/claims/caffeine/evidence/new/?stance=supports"' in html
+    assert "hx-get=" not in html
