@@ -380,9 +380,9 @@ class Submission(models.Model):
 
     def _lock_pending(self):
         """Re-read this submission under a row lock; refuse if someone already reviewed it."""
-        locked = (
-            Submission.objects.select_for_update().select_related("reviewed_by").get(pk=self.pk)
-        )
+        # No join here: after waiting for the lock, PostgreSQL re-reads the locked row but not
+        # a joined one, so the reviewer is loaded afterwards, fresh.
+        locked = Submission.objects.select_for_update().get(pk=self.pk)
         if locked.status != SubmissionStatus.PENDING:
             raise AlreadyReviewed(locked)
         return locked

@@ -1,8 +1,9 @@
 import os
+import threading
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test import Client
 
 from tests.factories import make_claim, make_evidence, make_study  # noqa: F401
@@ -43,3 +44,31 @@ def member_client(member):
     client = Client()
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        require("REQUIRE_POSTGRES", "needs two real connections: run on PostgreSQL")
+
+
+def run_in_threads(count, target):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def worker(index):
+        try:
+            barrier.wait()
+            results.append(target(index))
+        except Exception as error:  # noqa: BLE001 - collected and asserted on below
+            errors.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors

@@ -1,12 +1,9 @@
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 
 from claims.models import AnalysisVersion, Claim, ImmutableVersionError
 from claims.publishing import NothingToPublish, publish_analysis
 from evidence.choices import Stance
-from tests.conftest import require
+from tests.conftest import run_in_threads
 from tests.factories import (
     make_claim,
     make_evidence,
@@ -157,34 +154,6 @@ def test_a_claim_never_published_shows_as_a_draft_to_editors(editor_client):
     claim = make_claim(statement="Secret draft.")
     html = editor_client.get(claim.get_absolute_url()).content.decode()
     assert "Draft." in html and "Secret draft." in html
-
-
-@pytest.fixture
-def postgres_only():
-    if connection.vendor != "postgresql":
-        require("REQUIRE_POSTGRES", "needs two real connections: run on PostgreSQL")
-
-
-def run_in_threads(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results.append(target(index))
-        except Exception as error:  # noqa: BLE001 - collected and asserted on below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
 from evidence.models import AlreadyReviewed, Evidence, Study, Submission
-from tests.claims.test_versions import postgres_only, run_in_threads  # noqa: F401
+from tests.conftest import run_in_threads
 from tests.factories import make_evidence, make_published_claim, make_study, make_submission
 
 QUEUE = "/moderation/"
@@ -314,7 +314,7 @@ def test_two_editors_approving_at_once_make_one_evidence_and_one_version(postgre
     results, errors = run_in_threads(
         2, lambda i: Submission.objects.get(pk=submission.pk).approve(by=editors[i]).number
     )
-    assert results == [2]
+    assert results == [2], errors
     assert len(errors) == 1 and isinstance(errors[0], AlreadyReviewed)
     assert "already reviewed by ed" in str(errors[0])
     assert Evidence.objects.filter(claim=claim).count() == 1
