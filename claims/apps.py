@@ -4,12 +4,16 @@ from django.db.models.signals import post_migrate
 
 
 def _restore_editors_group(sender, using, apps=global_apps, **kwargs):
-    # A database flush (as between transactional tests) empties the table the data
-    # migration filled; auth's own post_migrate handler, which runs before this one,
-    # re-creates the permissions, and this re-creates the group.
+    # A database flush (as between transactional tests) empties the tables the data
+    # migrations filled. Auth re-creates permissions app by app as this signal goes round;
+    # apps after this one have not had their turn yet, so create them all before the group.
+    from django.contrib.auth.management import create_permissions
+
     from claims.editors import ensure_editors_group
 
     if apps.is_installed("django.contrib.auth"):
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0, using=using, apps=apps)
         ensure_editors_group(apps, using=using)
 
 
