@@ -198,3 +198,48 @@ def test_a_claim_with_versions_cannot_be_deleted(editor_client):
     editor_client.post(f"/admin/claims/claim/{claim.pk}/publish/", {"change_note": "First"})
     editor_client.post(f"/admin/claims/claim/{claim.pk}/delete/", {"post": "yes"})
     assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_the_admin_lists_submissions_by_status(editor_client, member):
+    from tests.factories import make_published_claim, make_submission
+
+    claim = make_published_claim()
+    make_submission(claim, member, doi="10.5555/pending.one")
+    response = editor_client.get("/admin/evidence/submission/?status__exact=pending")
+    assert response.status_code == 200
+    assert "10.5555/pending.one" in response.content.decode()
+    assert "Delete" not in response.content.decode().split('name="action"')[1].split("</select>")[0]
+
+
+def test_the_admin_approve_action_uses_the_same_method(editor_client, member):
+    from evidence.models import Submission
+    from tests.factories import make_published_claim, make_submission
+
+    claim = make_published_claim()
+    submission = make_submission(claim, member)
+    response = editor_client.post(
+        "/admin/evidence/submission/",
+        {"action": "approve_selected", "_selected_action": [submission.pk]},
+        follow=True,
+    )
+    assert "published analysis v2" in response.content.decode()
+    submission = Submission.objects.get(pk=submission.pk)
+    assert submission.status == "approved" and submission.version.number == 2
+
+
+def test_the_admin_reject_action_asks_for_a_reason(editor_client, member):
+    from evidence.models import Submission
+    from tests.factories import make_published_claim, make_submission
+
+    claim = make_published_claim()
+    submission = make_submission(claim, member)
+    url = "/admin/evidence/submission/"
+    ask = editor_client.post(url, {"action": "reject_selected", "_selected_action": [submission.pk]})
+    assert ask.status_code == 200 and "Reason" in ask.content.decode()
+    assert Submission.objects.get(pk=submission.pk).status == "pending"
+    editor_client.post(
+        url,
+        {"action": "reject_selected", "_selected_action": [submission.pk], "reason": "Off topic."},
+    )
+    submission = Submission.objects.get(pk=submission.pk)
+    assert (submission.status, submission.rejection_reason) == ("rejected", "Off topic.")

@@ -72,3 +72,30 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off(tmp_pat
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_email_url_prints_mail_to_the_console(monkeypatch):
+    from claimsite.env import email_from_url
+
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    assert email_from_url("EMAIL_URL")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+def test_an_smtp_url_configures_smtp(monkeypatch):
+    from claimsite.env import email_from_url
+
+    monkeypatch.setenv("EMAIL_URL", "smtp://mailer:p%40ss@mail.example.org:2525")
+    config = email_from_url("EMAIL_URL")
+    assert config["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert (config["EMAIL_HOST"], config["EMAIL_PORT"]) == ("mail.example.org", 2525)
+    assert (config["EMAIL_HOST_USER"], config["EMAIL_HOST_PASSWORD"]) == ("mailer", "p@ss")
+    assert config["EMAIL_USE_TLS"] is True
+
+
+@pytest.mark.parametrize("url", ["http://mail.example.org", "smtp://", "smtp://host:port"])
+def test_a_nonsense_email_url_names_the_variable(monkeypatch, url):
+    from claimsite.env import email_from_url
+
+    monkeypatch.setenv("EMAIL_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        email_from_url("EMAIL_URL")
