@@ -1,16 +1,15 @@
 from django.contrib import admin
 
 from accounts.models import LoginFailure
+from claimsite.admin import RecordAdmin
 
 
 @admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
+class LoginFailureAdmin(RecordAdmin):
     list_display = ("username", "address", "at")
     search_fields = ("username", "address")
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def has_delete_permission(self, request, obj=None):
+        # Clearing failures lifts a lock-out early, which a superuser may need to do.
+        return request.user.is_superuser

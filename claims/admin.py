@@ -10,6 +10,7 @@ from claims.compare import compare_analyses
 from claims.forms import PublishForm
 from claims.models import AnalysisVersion, Claim, Topic
 from claims.publishing import NothingToPublish, publish_analysis, working_snapshot
+from claimsite.admin import RecordAdmin
 from evidence.admin import EvidenceForClaimInline, GoldStandardDesignInline
 
 
@@ -108,7 +109,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnalysisVersion)
-class AnalysisVersionAdmin(admin.ModelAdmin):
+class AnalysisVersionAdmin(RecordAdmin):
     """Published versions are read-only: nobody may add, change or delete one here."""
 
     list_display = (
@@ -124,12 +125,3 @@ class AnalysisVersionAdmin(admin.ModelAdmin):
     list_select_related = ("claim", "published_by")
     search_fields = ("claim__statement", "claim__slug", "change_note")
     readonly_fields = [f.name for f in AnalysisVersion._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -112,6 +112,11 @@ def text_change(label: str, before: str, after: str) -> TextChange | None:
     return TextChange(label, word_diff(before, after))
 
 
+def text_changes(*texts: tuple[str, str, str]) -> list[TextChange]:
+    """The (label, before, after) texts that changed, as word diffs."""
+    return [change for change in (text_change(*text) for text in texts) if change]
+
+
 def _studies(before: ClaimAnalysis, after: ClaimAnalysis) -> list[StudyChange]:
     def index(analysis) -> dict[str, EvidenceItem]:
         return {item.study.doi: item for item in analysis.supporting + analysis.contradicting}
@@ -210,14 +215,10 @@ def _mechanisms(before: ClaimAnalysis, after: ClaimAnalysis) -> list[MechanismCh
         if was is None:
             changes.append(MechanismChange(title, "added", rank_after=mechanism.rank))
             continue
-        texts = [
-            change
-            for change in (
-                text_change("How it works", was.how_it_works_html, mechanism.how_it_works_html),
-                text_change("In Simple Terms", was.simple_terms_html, mechanism.simple_terms_html),
-            )
-            if change
-        ]
+        texts = text_changes(
+            ("How it works", was.how_it_works_html, mechanism.how_it_works_html),
+            ("In Simple Terms", was.simple_terms_html, mechanism.simple_terms_html),
+        )
         steps = _steps(was, mechanism)
         if texts or steps or was.rank != mechanism.rank:
             changes.append(
@@ -270,14 +271,10 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
         )
         if a != b
     ]
-    texts = [
-        change
-        for change in (
-            text_change("Statement", before.statement, after.statement),
-            text_change("Summary", before.summary_html, after.summary_html),
-        )
-        if change
-    ]
+    texts = text_changes(
+        ("Statement", before.statement, after.statement),
+        ("Summary", before.summary_html, after.summary_html),
+    )
     gold = _gold_standard(before, after)
     return Comparison(
         before=before,

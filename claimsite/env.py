@@ -57,10 +57,7 @@ def database_from_url(name: str, *, sqlite_path: Path) -> dict:
             raise ImproperlyConfigured(
                 f"{name} must name a database, e.g. postgres://user@host/db."
             )
-        try:
-            port = url.port
-        except ValueError:
-            raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+        port = _port(url, name)
         options = dict(parse_qsl(url.query))
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -82,6 +79,13 @@ def database_from_url(name: str, *, sqlite_path: Path) -> dict:
     raise ImproperlyConfigured(
         f"{name} must be a postgres:// (or sqlite:///) URL, not {url.scheme or raw!r}."
     )
+
+
+def _port(url, name: str) -> int | None:
+    try:
+        return url.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
 
 
 def sqlite_config(path: Path) -> dict:
@@ -109,10 +113,7 @@ def email_from_url(name: str) -> dict:
         raise ImproperlyConfigured(f"{name} must be an smtp:// or smtps:// URL.")
     if not url.hostname:
         raise ImproperlyConfigured(f"{name} must name a host, e.g. smtp://user:pass@host:587.")
-    try:
-        port = url.port
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} has a port that is not a number.") from None
+    port = _port(url, name)
     options = dict(parse_qsl(url.query))
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
+from claimsite.admin import RecordAdmin
 from evidence.forms import RejectForm
 from evidence.models import AlreadyReviewed, Evidence, GoldStandardDesign, Study, Submission
 
@@ -67,7 +68,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(RecordAdmin):
     """Submissions are the members' words: editors review them here, never edit or delete."""
 
     list_display = ("doi", "claim", "stance", "submitter", "status", "created_at", "reviewed_by")
@@ -78,15 +79,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Submission._meta.fields if f.name != "note_html"]
     exclude = ("note_html",)
     actions = ("approve_selected", "reject_selected")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("evidence.moderate_submission")

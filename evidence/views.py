@@ -124,6 +124,14 @@ def moderation_queue(request):
     return render(request, "evidence/moderation.html", {"items": items})
 
 
+def _moderation_target(request, pk):
+    """The submission an editor acts on, and the site's study for its DOI if there is one."""
+    _require_moderator(request.user)
+    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
+    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    return submission, studies
+
+
 def _render_item(request, item, status):
     template = "evidence/_moderation_item.html" if request.htmx else "evidence/moderation_item.html"
     return render(request, template, {"item": item}, status=status)
@@ -154,9 +162,7 @@ def _already_reviewed(request, submission, refusal, studies):
 @require_POST
 @login_required
 def approve_submission(request, pk):
-    _require_moderator(request.user)
-    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
-    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    submission, studies = _moderation_target(request, pk)
     form = ApproveForm(
         request.POST, study_known=submission.doi in studies, prefix=f"approve-{submission.pk}"
     )
@@ -182,9 +188,7 @@ def approve_submission(request, pk):
 @require_POST
 @login_required
 def reject_submission(request, pk):
-    _require_moderator(request.user)
-    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
-    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    submission, studies = _moderation_target(request, pk)
     form = RejectForm(request.POST, prefix=f"reject-{submission.pk}")
     if not form.is_valid():
         return _render_item(request, _queue_item(submission, studies, reject_form=form), 400)
@@ -199,7 +203,5 @@ def reject_submission(request, pk):
 @login_required
 def moderation_item(request, pk):
     """One submission on its own page: where forms with errors land without JavaScript."""
-    _require_moderator(request.user)
-    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
-    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    submission, studies = _moderation_target(request, pk)
     return _render_item(request, _queue_item(submission, studies), 200)

@@ -234,7 +234,9 @@ def test_the_admin_reject_action_asks_for_a_reason(editor_client, member):
     claim = make_published_claim()
     submission = make_submission(claim, member)
     url = "/admin/evidence/submission/"
-    ask = editor_client.post(url, {"action": "reject_selected", "_selected_action": [submission.pk]})
+    ask = editor_client.post(
+        url, {"action": "reject_selected", "_selected_action": [submission.pk]}
+    )
     assert ask.status_code == 200 and "Reason" in ask.content.decode()
     assert Submission.objects.get(pk=submission.pk).status == "pending"
     editor_client.post(
