@@ -28,7 +28,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
 demo: migrate
-	$(BIN)/python manage.py loaddata demo
+	$(BIN)/python manage.py loaddemo
 	@echo
 	@echo "Demo editor: sign in at http://127.0.0.1:$(PORT)/admin/ as 'editor' with password 'evidence-demo'."
 	@echo

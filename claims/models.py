@@ -37,14 +37,14 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def search(self, query: str):
+        """Published claims whose published statement or summary mentions `query`."""
         query = query.strip()
         if not query:
             return self
         return self.filter(
-            Q(statement__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(topics__name__icontains=query)
-        ).distinct()
+            Q(current_version__snapshot__statement__icontains=query)
+            | Q(current_version__snapshot__summary_html__icontains=query)
+        )
 
 
 class Claim(models.Model):
@@ -111,6 +111,10 @@ class Claim(models.Model):
     @transaction.atomic
     def recompute_tallies(self):
         """Sum the evidence weights into the Pro and Against tallies and apply the verdict rule."""
+        # Lock the claim first: two transactions adding evidence at once then sum one after
+        # the other, and the second sees the first's evidence (READ COMMITTED) instead of
+        # overwriting its tally.
+        Claim.objects.select_for_update().filter(pk=self.pk).exists()
         totals = self.evidence.aggregate(
             pro=Coalesce(Sum("weight", filter=Q(stance="supports")), 0),
             against=Coalesce(Sum("weight", filter=Q(stance="contradicts")), 0),
@@ -202,6 +206,8 @@ class AnalysisVersion(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableVersionError(f"{self} is published and cannot be changed.")
+        # A new object given an existing primary key must not overwrite that version.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

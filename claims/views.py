@@ -118,7 +118,9 @@ def _comparison_context(request, claim, a, b):
         "before": before,
         "after": after,
         "comparison": compare_analyses(before.analysis, after.analysis),
-        "versions": list(claim.versions.for_history().values_list("number", flat=True)),
+        # The gold-standard list is for members, on the compare page as on the claim page.
+        "show_gold_standard": request.user.is_authenticated,
+        "gate_url": f"{reverse('signup')}?{urlencode({'next': request.path})}",
     }
 
 

@@ -231,6 +231,11 @@ class Evidence(models.Model):
 
     @transaction.atomic
     def save(self, *args, **kwargs):
+        previous_claim_id = (
+            Evidence.objects.filter(pk=self.pk).values_list("claim_id", flat=True).first()
+            if self.pk
+            else None
+        )
         # A member's words keep their community marking (rel="nofollow ugc") on the claim page.
         self.finding_html = render_with_citations(
             self.finding, user_content=self.submitted_by_id is not None
@@ -238,6 +243,11 @@ class Evidence(models.Model):
         self.refresh_weight()
         super().save(*args, **kwargs)
         self.claim.recompute_tallies()
+        if previous_claim_id and previous_claim_id != self.claim_id:
+            # Moved to another claim: the claim it left must lose its weight too.
+            from claims.models import Claim
+
+            Claim.objects.get(pk=previous_claim_id).recompute_tallies()
 
     @transaction.atomic
     def delete(self, *args, **kwargs):
@@ -393,10 +403,15 @@ class Submission(models.Model):
         `study_facts` (title, authors, journal, year, design, sample_size) are the editor's
         corrections, used when the study is new to the site.
         """
-        from claims.publishing import publish_analysis
+        from claims.models import Claim
+        from claims.publishing import has_unpublished_changes, publish_analysis
 
         with transaction.atomic():
             locked = self._lock_pending()
+            # One approval at a time per claim: tallies and version numbers stay consistent.
+            # (No join under the lock: a joined row is not re-read after the lock wait.)
+            claim = Claim.objects.select_for_update().get(pk=locked.claim_id)
+            editors_changes = claim.is_published and has_unpublished_changes(claim)
             study = Study.objects.filter(doi=locked.doi).first()
             if study is None:
                 facts = {
@@ -411,7 +426,7 @@ class Submission(models.Model):
                 study.full_clean()
                 study.save()
             evidence = Evidence(
-                claim=locked.claim,
+                claim=claim,
                 study=study,
                 stance=locked.stance,
                 finding=locked.note,
@@ -422,14 +437,17 @@ class Submission(models.Model):
             evidence.full_clean()
             evidence.save()
             stance = "supporting" if locked.stance == Stance.SUPPORTS else "contradicting"
-            version = publish_analysis(
-                claim=locked.claim,
-                by=by,
-                note=(
-                    f"Added {stance} study {locked.doi}, submitted by "
-                    f"{locked.submitter.get_username()}, approved by {by.get_username()}"
-                ),
+            note = (
+                f"Added {stance} study {locked.doi}, submitted by "
+                f"{locked.submitter.get_username()}, approved by {by.get_username()}"
             )
+            if editors_changes:
+                # Publishing takes the whole working copy; say so rather than hide it.
+                note += (
+                    f". Also publishes the editors' unpublished changes since "
+                    f"v{claim.analysis_version}."
+                )
+            version = publish_analysis(claim=claim, by=by, note=note)
             locked.status = SubmissionStatus.APPROVED
             locked.reviewed_by = by
             locked.reviewed_at = timezone.now()

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,27 +20,35 @@ def study_detail(request, doi):
         study = Study.objects.get_by_doi(doi)
     except Study.DoesNotExist:
         raise Http404("No study with this DOI is on the site.") from None
-    # Only claims readers can open: drafts stay with the editors.
-    citing = (
-        study.evidence.filter(claim__current_version__isnull=False)
-        .select_related("claim")
-        .order_by("claim__statement")
-    )
-    steps = (
-        study.cited_in_steps.filter(mechanism__claim__current_version__isnull=False)
-        .select_related("mechanism__claim")
-        .order_by("mechanism__claim__statement", "mechanism__claim_id", "mechanism__rank", "order")
-    )
     return render(
         request,
         "evidence/study_detail.html",
-        {
-            "study": study,
-            "weight": study.weight(),
-            "citing_evidence": citing,
-            "citing_steps": steps,
-        },
+        {"study": study, "weight": study.weight(), **published_citations(study)},
     )
+
+
+def published_citations(study) -> dict:
+    """Where the published analyses cite `study`: as evidence (with stance and weight) and in
+    causal chains. Read from each claim's latest version, so readers never see a working copy.
+    """
+    candidates = (
+        Claim.objects.published()
+        .filter(Q(evidence__study=study) | Q(mechanisms__steps__cited_studies=study))
+        .select_related("current_version")
+        .distinct()
+        .order_by("statement", "pk")
+    )
+    evidence, steps = [], []
+    for claim in candidates:
+        analysis = claim.current_version.analysis
+        for item in analysis.supporting + analysis.contradicting:
+            if item.study.doi == study.doi:
+                evidence.append({"claim": analysis, "item": item})
+        for mechanism in analysis.mechanisms:
+            cited = [s for s in mechanism.steps if any(r.doi == study.doi for r in s.citations)]
+            if cited:
+                steps.append({"claim": analysis, "mechanism": mechanism, "steps": cited})
+    return {"citing_evidence": evidence, "citing_steps": steps}
 
 
 class LimitReached(Exception):

@@ -74,3 +74,11 @@ def test_the_home_page_queries_do_not_grow_with_claims(client, db, django_assert
         publish(claim)
     with django_assert_max_num_queries(len(baseline)):
         client.get("/")
+
+
+def test_search_reads_the_published_words_not_the_working_copy(client, db):
+    claim = make_published_claim(statement="Caffeine improves endurance.")
+    claim.statement = "Caffeine improves sprinting."
+    claim.save()
+    assert "Caffeine improves endurance." in client.get("/", {"q": "endurance"}).content.decode()
+    assert "No claims match" in client.get("/", {"q": "sprinting"}).content.decode()

@@ -167,3 +167,18 @@ def test_gold_standard_designs_are_compared_one_by_one(db):
         "2. Randomised controlled trial (added)",
     ]
     assert ("insert", "very") in [(w.op, w.text) for w in changes[0].words]
+
+
+def test_the_gold_standard_changes_are_for_members_only(client, member_client, db):
+    from tests.factories import make_gold_standard
+
+    claim = make_claim(slug="gated")
+    publish(claim)
+    make_gold_standard(claim, description="A secret decisive trial.")
+    publish(claim)
+    anonymous = client.get("/claims/gated/compare/1/2/").content.decode()
+    assert "secret decisive trial" not in anonymous
+    assert "Sign up to see full verdict" in anonymous
+    assert (
+        "secret decisive trial" in member_client.get("/claims/gated/compare/1/2/").content.decode()
+    )

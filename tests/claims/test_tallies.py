@@ -80,3 +80,12 @@ def test_the_recompute_command_repairs_stale_tallies(db):
     call_command("recompute_tallies", verbosity=0)
     claim = fresh(claim)
     assert (claim.pro_tally, claim.verdict) == (55, Verdict.MODERATE_SUPPORT)
+
+
+def test_moving_evidence_to_another_claim_recomputes_both(db):
+    first, second = make_claim(), make_claim()
+    evidence = make_evidence(first, make_study(sample_size=18))
+    evidence.claim = second
+    evidence.save()
+    assert fresh(first).pro_tally == 0
+    assert fresh(second).pro_tally == 55

@@ -199,3 +199,23 @@ def test_a_snapshot_from_before_a_new_field_still_matches_its_working_copy(db):
     assert version.same_analysis_as(older)
     older["pro"] = 1
     assert not version.same_analysis_as(older)
+
+
+def test_a_new_object_with_an_existing_key_cannot_overwrite_a_version(db):
+    from django.db import IntegrityError, transaction
+
+    version = publish(make_claim(), "The real note")
+    forged = AnalysisVersion(
+        pk=version.pk,
+        claim=version.claim,
+        number=version.number,
+        snapshot={**version.snapshot, "against": 999},
+        verdict=version.verdict,
+        pro_tally=0,
+        against_tally=999,
+        published_by=version.published_by,
+        change_note="Forged",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    assert AnalysisVersion.objects.get(pk=version.pk).change_note == "The real note"

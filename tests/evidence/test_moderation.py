@@ -337,3 +337,28 @@ def test_approve_and_reject_at_once_leave_exactly_one_outcome(postgres_only):
     assert isinstance(errors[0], AlreadyReviewed)
     submission.refresh_from_db()
     assert (submission.status == "approved") is (Evidence.objects.filter(claim=claim).count() == 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_two_submissions_on_one_claim_at_once_counts_both(postgres_only):
+    editors = [User.objects.create_user(f"ed{n}", is_staff=True) for n in range(2)]
+    member = User.objects.create_user("alice")
+    claim = make_published_claim()
+    submissions = [make_submission(claim, member, sample_size=50) for _ in range(2)]
+
+    results, errors = run_in_threads(
+        2, lambda i: Submission.objects.get(pk=submissions[i].pk).approve(by=editors[i]).number
+    )
+    assert errors == []
+    assert sorted(results) == [2, 3]
+    claim = Claim.objects.get(pk=claim.pk)
+    assert claim.against_tally == 110  # RCT n=50, risk not assessed: 55 + 5 − 5 = 55 each
+    assert claim.current_version.against_tally == 110
+    assert len(claim.current_version.snapshot["contradicting"]) == 2
+
+
+def test_an_approval_says_when_it_also_publishes_editors_changes(editor, claim, member):
+    claim.statement = "Caffeine helps endurance, reworded by an editor."
+    claim.save()
+    version = make_submission(claim, member).approve(by=editor)
+    assert version.change_note.endswith("Also publishes the editors' unpublished changes since v2.")

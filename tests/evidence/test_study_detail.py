@@ -2,7 +2,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evidence.choices import Stance
-from tests.factories import make_evidence, make_mechanism, make_published_claim, make_study
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_mechanism,
+    make_published_claim,
+    make_study,
+    publish,
+)
 
 
 def test_the_study_page_works_with_slashes_in_the_doi(client, db):
@@ -58,6 +65,8 @@ def test_the_study_page_lists_each_citing_claim_with_its_stance(client, db):
         weight_override=10,
         weight_override_reason="Indirect outcome",
     )
+    publish(supported)
+    publish(contradicted)
     html = client.get(study.get_absolute_url()).content.decode()
     assert "Supports</span>" in html and "Creatine helps." in html
     assert "Contradicts</span>" in html and "Stretching prevents injury." in html
@@ -84,11 +93,30 @@ def test_the_study_page_queries_do_not_grow_with_citing_claims(
     few, many = make_study(), make_study()
     for study, claims in ((few, 1), (many, 40)):
         for _ in range(claims):
-            claim = make_published_claim()
+            claim = make_claim()
             make_evidence(claim, study)
             make_mechanism(claim, steps=2, cite=[study])
+            publish(claim)
     with CaptureQueriesContext(connection) as baseline:
         assert client.get(few.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(len(baseline)):
         html = client.get(many.get_absolute_url()).content.decode()
     assert html.count("Supports</span>") == 40
+
+
+def test_the_study_page_shows_what_was_published_not_the_working_copy(client, db):
+    study = make_study(sample_size=18)
+    claim = make_claim(statement="Published statement.")
+    make_evidence(claim, study)
+    publish(claim)
+    claim.statement = "Unpublished rewording."
+    claim.save()
+    evidence = claim.evidence.get()
+    evidence.stance = Stance.CONTRADICTS
+    evidence.save()
+    unpublished = make_claim(statement="A draft nobody may see.")
+    make_evidence(unpublished, study)
+    html = client.get(study.get_absolute_url()).content.decode()
+    assert "Published statement." in html and "Supports</span>" in html
+    assert "Unpublished rewording." not in html and "Contradicts</span>" not in html
+    assert "A draft nobody may see." not in html

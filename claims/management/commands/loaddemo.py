@@ -1,0 +1,17 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from claims.models import Claim
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (fixtures/demo.json) into an empty database; never over real work."
+
+    def handle(self, *args, **options):
+        if Claim.objects.exists():
+            # Loading again would put the demo rows back over whatever was published since,
+            # leaving claims, versions and evidence out of step.
+            self.stdout.write("The database already has claims: demo data not loaded again.")
+            return
+        call_command("loaddata", "demo", verbosity=0)
+        self.stdout.write(f"Loaded the demo data: {Claim.objects.count()} claims.")
