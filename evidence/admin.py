@@ -114,7 +114,7 @@ class SubmissionAdmin(RecordAdmin):
             "title": "Reject submissions",
             "opts": self.opts,
             "form": form,
-            "submissions": queryset,
+            "submissions": queryset.select_related("claim", "submitter"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/evidence/submission/reject.html", context)

@@ -17,10 +17,8 @@ REFERENCE_LABELS = [
     "Different muscles in the front of the thigh may respond differently to how close to "
     "failure you train: the vastus lateralis may grow more when trained to complete fatigue, "
     "while the rectus femoris",
-    "66",
-    "Pro",
-    "0",
-    "Against",
+    "66 Pro",
+    "0 Against",
     "Mechanism",
     "Synthesis from 1 study",
     "How it works",
@@ -44,12 +42,10 @@ REFERENCE_LABELS = [
     "which leads to",
     "Net positive protein balance leads to sarcomere addition",
     "Evidence from Studies",
-    "Supporting (1)",
-    "66",
+    "Supporting (1) Supporting weight: 66",
     "Community contributions welcome",
     "Refalo et al. (2024)",
-    "Contradicting (0)",
-    "0",
+    "Contradicting (0) Contradicting weight: 0",
     "Community contributions welcome",
     "No contradicting evidence found",
     "Gold Standard Evidence Needed",
@@ -69,7 +65,7 @@ def visible_text(html: str) -> str:
     import re
     from html import unescape
 
-    return unescape(re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def test_the_reference_claim_shows_every_label_in_order(client, demo):

@@ -130,6 +130,13 @@ def test_bad_input_is_a_400_with_the_message_beside_the_field(
     assert not Submission.objects.exists()
 
 
+def test_the_field_with_an_error_points_to_its_message(member_client, claim):
+    html = post(member_client, doi="nonsense").content.decode()
+    doi_input = html[html.index('name="doi"') - 200 : html.index('name="doi"') + 300]
+    assert 'aria-invalid="true"' in doi_input
+    assert "id_doi-error" in doi_input.split("aria-describedby=")[1].split('"')[1]
+
+
 def test_a_doi_already_evidence_on_the_claim_is_refused_with_a_link(member_client, claim):
     study = make_study(doi="10.5555/already")
     make_evidence(claim, study)
@@ -171,9 +178,28 @@ def test_the_daily_limit_is_a_429(member_client, member, claim, settings, editor
 def test_csrf_is_enforced_on_the_form_and_its_htmx_branch(member, claim):
     client = Client(enforce_csrf_checks=True)
     client.force_login(member)
-    assert post(client).status_code == 403
-    assert post(client, htmx=True).status_code == 403
+    for htmx in (False, True):
+        response = post(client, htmx=htmx)
+        assert response.status_code == 403
+        assert b"CSRF" in response.content
     assert not Submission.objects.exists()
+    # The same request with the token from the form goes through.
+    client.get(URL)
+    token = client.cookies["csrftoken"].value
+    response = client.post(
+        URL,
+        {
+            "doi": "10.5555/with.token",
+            "stance": "supports",
+            "note": "Fine.",
+            "title": "T",
+            "year": "2024",
+            "journal": "J",
+            "design": "rct",
+        },
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
+    assert response.status_code == 201
 
 
 def test_the_form_refuses_other_methods(member_client, claim):
@@ -209,6 +235,7 @@ def test_a_member_sees_every_status_with_its_outcome(member_client, member, edit
 def test_my_submissions_needs_a_login(client, db):
     response = client.get("/accounts/submissions/")
     assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/submissions/"
 
 
 def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
