@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.html import format_html
 
 from evidence.choices import Stance, StudyDesign
@@ -38,6 +39,16 @@ class SubmissionForm(forms.ModelForm):
         self.fields["design"].choices = [("", "—")] + list(StudyDesign.choices)
         for name in ("title", "year", "journal", "design", "sample_size"):
             self.fields[name].help_text = ""
+        # With htmx, a changed DOI asks whether the site knows the study (study facts or not).
+        self.fields["doi"].widget.attrs.update(
+            {
+                "hx-get": reverse("evidence:study_facts", args=[claim.slug]),
+                "hx-trigger": "change",
+                "hx-target": "#study-facts",
+                "hx-swap": "outerHTML",
+                "hx-include": "#study-facts",
+            }
+        )
 
     def clean_doi(self):
         try:

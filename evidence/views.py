@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.models import Claim
 from evidence.choices import Stance
+from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import ApproveForm, RejectForm, SubmissionForm
 from evidence.models import AlreadyReviewed, Study, Submission, submission_limit_message
 
@@ -93,6 +94,19 @@ def submit_evidence(request, slug):
     context = {"claim": claim, "form": form}
     template = "evidence/_submission_form.html" if request.htmx else "evidence/submission_form.html"
     return render(request, template, context, status=status)
+
+
+@require_GET
+@login_required
+def study_facts(request, slug):
+    """The submission form's study-facts part for the DOI typed so far (htmx)."""
+    claim = get_object_or_404(Claim.objects.published(), slug=slug)
+    form = SubmissionForm(initial=request.GET.dict(), claim=claim, submitter=request.user)
+    try:
+        known = Study.objects.filter(doi=normalize_doi(request.GET.get("doi", ""))).first()
+    except InvalidDOI:
+        known = None
+    return render(request, "evidence/_study_facts.html", {"form": form, "known": known})
 
 
 @require_GET

@@ -36,6 +36,7 @@ MATRIX = [
     ("get", "/claims/c/evidence/new/", 302, 200, 200),
     ("put", "/claims/c/evidence/new/", 405, 405, 405),
     ("get", "/claims/missing/evidence/new/", 302, 404, 404),
+    ("get", "/claims/c/evidence/new/study-facts/?doi=10.5555/x", 302, 200, 200),
     ("get", "/moderation/", 302, 403, 200),
     ("post", "/moderation/", 405, 405, 405),
     ("get", "/moderation/{pk}/", 302, 403, 200),

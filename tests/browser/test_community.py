@@ -109,4 +109,10 @@ def test_bad_input_in_the_inline_form_shows_the_message_beside_the_field(
     assert column.get_by_label("Note").input_value() == "My note stays."
     assert page.url.endswith(CLAIM)  # still on the claim page: the form was swapped in place
     screenshot(page, "community-invalid-doi")
+
+    # A DOI the site knows needs no study facts: the form says so as soon as it is typed.
+    column.get_by_label("DOI").fill("doi:10.1080/02640414.2024.2321021")
+    column.get_by_label("DOI").press("Tab")
+    column.get_by_text("The site already knows this study").wait_for()
+    assert column.get_by_label("Title").count() == 0
     context.close()

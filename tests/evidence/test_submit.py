@@ -248,3 +248,28 @@ def test_anonymous_readers_follow_a_plain_link(client, claim):
     html = client.get(claim.get_absolute_url()).content.decode()
     assert 'href="/claims/caffeine/evidence/new/?stance=supports"' in html
     assert "hx-get=" not in html
+
+
+def test_the_study_facts_part_follows_the_doi(member_client, claim):
+    make_study(doi="10.5555/known.one", title="A study the site knows")
+    url = "/claims/caffeine/evidence/new/study-facts/"
+    known = member_client.get(url, {"doi": "https://doi.org/10.5555/KNOWN.ONE"}).content.decode()
+    assert "The site already knows this study" in known and "A study the site knows" in known
+    assert 'name="title"' not in known
+    unknown = member_client.get(
+        url, {"doi": "10.5555/new", "title": "Typed already"}
+    ).content.decode()
+    assert 'name="title"' in unknown and 'value="Typed already"' in unknown
+    assert "<html" not in unknown
+
+
+def test_a_known_doi_shows_no_facts_when_the_form_comes_back(member_client, claim):
+    make_study(doi="10.5555/known.two")
+    html = post(member_client, doi="10.5555/known.two", note="").content.decode()
+    assert "The site already knows this study" in html
+    assert 'name="title"' not in html
+
+
+def test_the_doi_field_asks_about_the_study_with_htmx(member_client, claim):
+    html = member_client.get(URL).content.decode()
+    assert 'hx-get="/claims/caffeine/evidence/new/study-facts/"' in html
