@@ -46,6 +46,19 @@ def member_client(member):
     return client
 
 
+PERSONAS = ("anonymous", "member", "editor")
+
+
+@pytest.fixture
+def clients(member, editor):
+    """One client per persona, for permission matrices."""
+    result = {"anonymous": Client()}
+    for name, user in (("member", member), ("editor", editor)):
+        result[name] = Client()
+        result[name].force_login(user)
+    return result
+
+
 @pytest.fixture
 def postgres_only():
     if connection.vendor != "postgresql":

@@ -3,18 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.conftest import PERSONAS
 from tests.factories import make_published_claim, make_submission
-
-PERSONAS = ("anonymous", "member", "editor")
-
-
-@pytest.fixture
-def clients(member, editor):
-    result = {"anonymous": Client()}
-    for name, user in (("member", member), ("editor", editor)):
-        result[name] = Client()
-        result[name].force_login(user)
-    return result
 
 
 @pytest.fixture

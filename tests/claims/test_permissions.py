@@ -3,18 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.conftest import PERSONAS
 from tests.factories import make_claim, make_evidence, make_study, publish
-
-PERSONAS = ("anonymous", "member", "editor")
-
-
-@pytest.fixture
-def clients(db, member, editor):
-    result = {"anonymous": Client()}
-    for name, user in (("member", member), ("editor", editor)):
-        result[name] = Client()
-        result[name].force_login(user)
-    return result
 
 
 @pytest.fixture
