@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -101,11 +101,15 @@ def submit_evidence(request, slug):
 def study_facts(request, slug):
     """The submission form's study-facts part for the DOI typed so far (htmx)."""
     claim = get_object_or_404(Claim.objects.published(), slug=slug)
-    form = SubmissionForm(initial=request.GET.dict(), claim=claim, submitter=request.user)
     try:
         known = Study.objects.filter(doi=normalize_doi(request.GET.get("doi", ""))).first()
     except InvalidDOI:
         known = None
+    if known is None and "title" in request.GET:
+        # The facts are on screen already (their fields came with the request): leave them
+        # alone, or whatever the member typed since the request left would be lost.
+        return HttpResponse(status=204)
+    form = SubmissionForm(initial=request.GET.dict(), claim=claim, submitter=request.user)
     return render(request, "evidence/_study_facts.html", {"form": form, "known": known})
 
 

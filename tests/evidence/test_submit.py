@@ -256,11 +256,12 @@ def test_the_study_facts_part_follows_the_doi(member_client, claim):
     known = member_client.get(url, {"doi": "https://doi.org/10.5555/KNOWN.ONE"}).content.decode()
     assert "The site already knows this study" in known and "A study the site knows" in known
     assert 'name="title"' not in known
-    unknown = member_client.get(
-        url, {"doi": "10.5555/new", "title": "Typed already"}
-    ).content.decode()
-    assert 'name="title"' in unknown and 'value="Typed already"' in unknown
-    assert "<html" not in unknown
+    # Back from a known DOI to a new one: the facts come back.
+    unknown = member_client.get(url, {"doi": "10.5555/new"}).content.decode()
+    assert 'name="title"' in unknown and "<html" not in unknown
+    # Facts already on screen are left alone (no swap), so nothing typed meanwhile is lost.
+    response = member_client.get(url, {"doi": "10.5555/other", "title": "Typed already"})
+    assert response.status_code == 204
 
 
 def test_a_known_doi_shows_no_facts_when_the_form_comes_back(member_client, claim):
