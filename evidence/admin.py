@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from claimsite.admin import RecordAdmin
+from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import RejectForm
 from evidence.models import AlreadyReviewed, Evidence, GoldStandardDesign, Study, Submission
 
@@ -25,6 +26,16 @@ class StudyAdmin(admin.ModelAdmin):
         ("Status", {"fields": ("retracted", "retraction_note", "is_example")}),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_search_results(self, request, queryset, search_term):
+        # An editor pastes a DOI as they found it (a doi.org or publisher URL, "doi:…", with
+        # a full stop): find the study by its stored form as well as by the usual words.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            doi = normalize_doi(search_term)
+        except InvalidDOI:
+            return results, may_have_duplicates
+        return results | queryset.filter(doi=doi), may_have_duplicates
 
     @admin.display(description="Weight by the rule")
     def rule_weight(self, study):

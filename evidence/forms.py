@@ -8,7 +8,8 @@ from evidence.doi import InvalidDOI, normalize_doi
 from evidence.models import Evidence, Study, Submission
 
 NOTE_MAX = 5000
-FACT_FIELDS = ("title", "year", "journal", "design")
+# Needed when the DOI is new to the site. Not the journal: preprints have none.
+FACT_FIELDS = ("title", "year", "design")
 
 
 class SubmissionForm(forms.ModelForm):

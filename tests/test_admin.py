@@ -1,5 +1,7 @@
 """The Django admin as editors use it."""
 
+import pytest
+
 from claims.models import Claim
 from evidence.models import Study
 from tests.factories import make_claim, make_study
@@ -245,3 +247,47 @@ def test_the_admin_reject_action_asks_for_a_reason(editor_client, member):
     )
     submission = Submission.objects.get(pk=submission.pk)
     assert (submission.status, submission.rejection_reason) == ("rejected", "Off topic.")
+
+
+PASTED_FORMS = [
+    "https://doi.org/10.1111/SMS.14212",
+    "https://www.doi.org/10.1111/sms.14212",
+    "http://dx.doi.org/10.1111/sms.14212",
+    "doi: 10.1111/sms.14212",
+    "10.1111/sms.14212.",
+    "https://onlinelibrary.wiley.com/doi/full/10.1111/sms.14212",
+]
+
+
+@pytest.mark.parametrize("pasted", PASTED_FORMS)
+def test_the_study_search_finds_a_study_by_a_pasted_doi(editor_client, pasted):
+    make_study(doi="10.1111/sms.14212", title="Found by its DOI")
+    make_study(doi="10.1111/sms.99999", title="Another study")
+    response = editor_client.get("/admin/evidence/study/", {"q": pasted})
+    assert response.status_code == 200
+    found = list(response.context["cl"].result_list)
+    assert [study.title for study in found] == ["Found by its DOI"]
+
+
+def test_the_study_search_still_finds_studies_by_words(editor_client):
+    make_study(doi="10.1111/sms.14212", title="Proximity to failure in trained adults")
+    make_study(doi="10.1111/sms.99999", title="Another study")
+    response = editor_client.get("/admin/evidence/study/", {"q": "proximity"})
+    found = list(response.context["cl"].result_list)
+    assert [study.title for study in found] == ["Proximity to failure in trained adults"]
+
+
+def test_the_study_autocomplete_finds_a_study_by_a_pasted_doi(editor_client):
+    study = make_study(doi="10.1111/sms.14212", title="Found by its DOI")
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "https://doi.org/10.1111/sms.14212",
+            "app_label": "evidence",
+            "model_name": "evidence",
+            "field_name": "study",
+        },
+    )
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [str(study.pk)]
+

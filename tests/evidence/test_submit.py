@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from evidence.models import Submission
+from evidence.models import Study, Submission
 from tests.factories import (
     make_claim,
     make_evidence,
@@ -104,6 +104,56 @@ def test_a_known_doi_needs_no_study_facts(member_client, claim):
     assert Submission.objects.get().title == ""
 
 
+def test_a_new_doi_needs_no_journal_as_preprints_have_none(member_client, claim):
+    response = post(member_client, journal="")
+    assert response.status_code == 302
+    assert Submission.objects.get().journal == ""
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "10.5555/known.",
+        "https://doi.org/10.5555/KNOWN.",
+        "<https://www.doi.org/10.5555/known>.",
+        "https://www.tandfonline.com/doi/abs/10.5555/known?journalCode=rjsp20",
+    ],
+)
+def test_a_known_doi_pasted_with_a_full_stop_or_a_url_reuses_the_study(
+    member_client, claim, editor, pasted
+):
+    study = make_study(doi="10.5555/known")
+    response = post(member_client, doi=pasted, title="", year="", journal="", design="")
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.doi == "10.5555/known"
+    submission.approve(by=editor)
+    assert list(Study.objects.all()) == [study]
+    assert claim.evidence.get().study == study
+
+
+def test_a_new_doi_pasted_twice_in_two_forms_is_one_study(member, member_client, editor, claim):
+    post(member_client, doi="10.5555/new.1.")
+    Submission.objects.get().approve(by=editor)
+    other = make_published_claim(slug="beetroot")
+    response = member_client.post(
+        "/claims/beetroot/evidence/new/",
+        {"doi": "https://doi.org/10.5555/NEW.1", "stance": "supports", "note": "Same study."},
+    )
+    assert response.status_code == 302
+    Submission.objects.get(claim=other).approve(by=editor)
+    assert Study.objects.filter(doi__startswith="10.5555/new").count() == 1
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_doi_hiding_a_nul_is_refused_beside_the_field(member_client, claim, htmx):
+    response = post(member_client, htmx=htmx, doi="10.1234/a%00b")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "control character" in html[html.index('id="id_doi-error"') :][:300]
+    assert not Submission.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
@@ -112,7 +162,6 @@ def test_a_known_doi_needs_no_study_facts(member_client, claim):
         ({"note": "x" * 5001}, "note", "at most 5000 characters"),
         ({"title": ""}, "title", "does not know this DOI yet"),
         ({"year": ""}, "year", "does not know this DOI yet"),
-        ({"journal": ""}, "journal", "does not know this DOI yet"),
         ({"design": ""}, "design", "does not know this DOI yet"),
     ],
 )
@@ -259,6 +308,9 @@ def test_the_study_facts_part_follows_the_doi(member_client, claim):
     # Back from a known DOI to a new one: the facts come back.
     unknown = member_client.get(url, {"doi": "10.5555/new"}).content.decode()
     assert 'name="title"' in unknown and "<html" not in unknown
+    # A DOI pasted with a full stop is the same known study.
+    pasted = member_client.get(url, {"doi": "10.5555/known.one."}).content.decode()
+    assert "The site already knows this study" in pasted
     # Facts already on screen are left alone (no swap), so nothing typed meanwhile is lost.
     response = member_client.get(url, {"doi": "10.5555/other", "title": "Typed already"})
     assert response.status_code == 204
