@@ -40,6 +40,10 @@ class SubmissionForm(forms.ModelForm):
         self.fields["design"].choices = [("", "—")] + list(StudyDesign.choices)
         for name in ("title", "year", "journal", "design", "sample_size"):
             self.fields[name].help_text = ""
+        # Shown only while the DOI is new to the site, the facts are then required: say so
+        # before the member submits. (The form is `novalidate`: clean() decides, not the browser.)
+        for name in FACT_FIELDS:
+            self.fields[name].widget.attrs["required"] = True
         # With htmx, a changed DOI asks whether the site knows the study (study facts or not).
         self.fields["doi"].widget.attrs.update(
             {

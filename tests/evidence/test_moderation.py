@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertInHTML
 
 from claims.models import Claim
 from evidence.models import AlreadyReviewed, Evidence, Study, Submission
@@ -218,6 +219,47 @@ def test_htmx_actions_answer_in_place(editor_client, submission, claim, member):
     )
     assert bad.status_code == 400
     assert "<html" not in bad.content.decode() and "This field is required." in bad.content.decode()
+
+
+@pytest.mark.parametrize("action", ["approve", "reject"])
+def test_an_htmx_action_updates_the_pending_count_in_the_navigation(
+    editor_client, submission, claim, member, action
+):
+    make_submission(claim, member)
+    data = approve_data(submission) if action == "approve" else reject_data(submission, "No.")
+    response = editor_client.post(
+        f"/moderation/{submission.pk}/{action}/", data, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assertInHTML(
+        '<span class="count" id="moderation-count" aria-label="1 pending" hx-swap-oob="true">'
+        "1</span>",
+        response.content.decode(),
+    )
+
+
+def test_an_already_reviewed_answer_also_updates_the_count(editor_client, editor, submission):
+    submission.reject(by=editor, reason="Off topic.")
+    response = editor_client.post(
+        f"/moderation/{submission.pk}/approve/",
+        approve_data(submission),
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 409
+    assertInHTML(
+        '<span class="count" id="moderation-count" aria-label="0 pending" hx-swap-oob="true">'
+        "0</span>",
+        response.content.decode(),
+    )
+
+
+def test_a_preprint_is_approved_without_a_journal(editor_client, claim, member):
+    preprint = make_submission(claim, member, doi="10.1101/2024.01.01.123456", journal="")
+    response = editor_client.post(
+        f"/moderation/{preprint.pk}/approve/", approve_data(preprint, journal="")
+    )
+    assert response.status_code == 302
+    assert Study.objects.get(doi="10.1101/2024.01.01.123456").journal == ""
 
 
 def test_csrf_is_enforced_on_moderation(editor, submission):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -326,3 +328,44 @@ def test_a_known_doi_shows_no_facts_when_the_form_comes_back(member_client, clai
 def test_the_doi_field_asks_about_the_study_with_htmx(member_client, claim):
     html = member_client.get(URL).content.decode()
     assert 'hx-get="/claims/caffeine/evidence/new/study-facts/"' in html
+
+
+def headings(html):
+    return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+def test_the_form_page_goes_from_its_h1_to_an_h2(member_client, claim):
+    html = member_client.get(URL).content.decode()
+    levels = headings(html)
+    assert levels[:2] == [1, 2]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
+def test_the_inline_form_sits_one_level_below_its_column_heading(member_client, claim):
+    page = member_client.get(claim.get_absolute_url()).content.decode()
+    assert re.search(r'<h3 id="evidence-supports-heading"', page)
+    fragment = member_client.get(URL, headers={"HX-Request": "true"}).content.decode()
+    assert headings(fragment) == [4]
+
+
+def tag(html, name):
+    """The opening tag of the field called `name`."""
+    return re.search(rf'<(?:input|textarea|select)\b[^>]*name="{name}"[^>]*>', html).group(0)
+
+
+def label(html, field_id):
+    return re.search(rf'<label for="{field_id}">(.*?)</label>', html, re.S).group(1)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_required_fields_are_marked_before_the_member_submits(member_client, claim, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    html = member_client.get(URL, headers=headers).content.decode()
+    for name in ("doi", "note", "title", "year", "design"):
+        assert re.search(r"\srequired\b", tag(html, name)), name
+        assert "(required)" in label(html, f"id_{name}"), name
+    assert re.search(r"\srequired\b", tag(html, "stance"))
+    assert re.search(r"<legend>Stance <span[^>]*>\(required\)</span></legend>", html)
+    for name in ("journal", "sample_size"):
+        assert not re.search(r"\srequired\b", tag(html, name)), name
+        assert "(optional)" in label(html, f"id_{name}"), name
