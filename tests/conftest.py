@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import close_old_connections, connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import make_claim, make_evidence, make_study  # noqa: F401
 
@@ -18,6 +18,20 @@ def require(variable: str, reason: str):
     if os.environ.get(variable):
         pytest.fail(f"{reason} ({variable} is set, so this may not be skipped)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test passwords with MD5: PBKDF2's deliberate slowness, paid for every user a test
+    creates and every sign-in, would dominate the suite. PBKDF2 stays second so the demo
+    accounts, whose fixture hashes are PBKDF2, still sign in. For the test run only."""
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        yield
 
 
 @pytest.fixture

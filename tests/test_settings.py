@@ -100,3 +100,11 @@ def test_a_nonsense_email_url_names_the_variable(monkeypatch, url):
     monkeypatch.setenv("EMAIL_URL", url)
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
         email_from_url("EMAIL_URL")
+
+
+def test_tests_hash_passwords_fast_and_still_read_the_demo_accounts_hashes(db):
+    from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+
+    assert identify_hasher(make_password("x")).algorithm == "md5"
+    demo_hash = make_password("evidence-demo", hasher="pbkdf2_sha256")
+    assert check_password("evidence-demo", demo_hash)
