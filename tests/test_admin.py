@@ -290,4 +290,3 @@ def test_the_study_autocomplete_finds_a_study_by_a_pasted_doi(editor_client):
     )
     assert response.status_code == 200
     assert [row["id"] for row in response.json()["results"]] == [str(study.pk)]
-

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import User
+from pytest_django.asserts import assertInHTML
 
 from tests.factories import make_gold_standard, make_published_claim, publish
 
@@ -37,7 +38,11 @@ def test_signing_up_logs_the_member_in_and_returns_to_the_claim(client, db):
 def test_the_gate_on_the_claim_page_links_to_sign_up_and_back(client, db):
     claim = make_published_claim()
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert f'href="/accounts/signup/?next=%2Fclaims%2F{claim.slug}%2F"' in html
+    assertInHTML(
+        f'<a class="button" href="/accounts/signup/?next=%2Fclaims%2F{claim.slug}%2F">'
+        "Sign up to see full verdict</a>",
+        html,
+    )
 
 
 def test_an_outside_next_is_ignored(client, db):

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from evidence.choices import Stance
 from tests.factories import (
@@ -104,7 +105,7 @@ def test_a_retracted_study_is_flagged_and_counts_zero(client, db):
     publish(claim)
     html = client.get(claim.get_absolute_url()).content.decode()
     assert "Retracted — counts 0" in html
-    assert "Weight <strong>0</strong>" in html
+    assertInHTML("Weight <strong>0</strong>", html)
 
 
 def test_a_long_lead_is_cut_with_read_more(client, db):

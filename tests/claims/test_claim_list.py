@@ -1,5 +1,6 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertInHTML
 
 from claims.models import Topic
 from tests.factories import (
@@ -20,7 +21,9 @@ def test_the_home_page_lists_claims_with_verdict_type_tallies_and_topics(client,
     assert "Creatine increases strength." in html
     assert "Moderate Support" in html
     assert "interventional" in html
-    assert "<strong>55</strong> Pro" in html
+    assertInHTML(
+        '<span class="tally-inline tally-inline--pro"><strong>55</strong> Pro</span>', html
+    )
     assert "Supplements" in html
 
 

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertInHTML
 
 from claims.models import AnalysisVersion
 from tests.factories import make_claim, make_evidence, make_study, publish, publisher
@@ -31,8 +32,8 @@ def test_the_claim_page_badge_links_to_the_history(client, db):
     claim = make_claim()
     publish(claim)
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert f'href="/claims/{claim.slug}/history/"' in html
-    assert "Analysis v1" in html and "History</a>" in html
+    assertInHTML(f'<a class="history-link" href="/claims/{claim.slug}/history/">History</a>', html)
+    assert "Analysis v1" in html
 
 
 def test_an_unknown_version_is_404(client, db):

@@ -92,13 +92,15 @@ def test_the_queue_shows_each_item_oldest_first_with_what_the_site_knows(
     second = make_submission(claim, member, title="A brand new trial", note="Second note.")
     html = editor_client.get(QUEUE).content.decode()
     assert html.index(f"submission-{first.pk}") < html.index(f"submission-{second.pk}")
+    assertInHTML(f'<a href="{known.get_absolute_url()}">10.5555/known</a>', html)
+    assertInHTML(
+        f'<a href="https://doi.org/{second.doi}" rel="nofollow noopener">{second.doi}</a>', html
+    )
+    assertInHTML("<p>First <strong>note</strong>.</p>", html)
     for text in (
         "Caffeine helps endurance.",
         "Submitted by <strong>mia</strong>",
-        f'href="{known.get_absolute_url()}"',
-        'href="https://doi.org/10.5555/submitted',
         "Contradicts",
-        "First <strong>note</strong>.",
         "A study we know",
         "A brand new trial",
         "New to the site",
@@ -111,7 +113,10 @@ def test_the_navigation_shows_editors_the_pending_count(
 ):
     make_submission(claim, member)
     make_submission(claim, member)
-    assert 'aria-label="2 pending">2</span>' in editor_client.get("/").content.decode()
+    assertInHTML(
+        '<span class="count" id="moderation-count" aria-label="2 pending">2</span>',
+        editor_client.get("/").content.decode(),
+    )
     assert "Moderation" not in member_client.get("/").content.decode()
 
 
@@ -343,7 +348,9 @@ def test_links_in_notes_are_marked_as_community_content(editor, claim, member, c
         by=editor
     )
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert '<a href="https://example.org/paper" rel="nofollow ugc noopener">' in html
+    assertInHTML(
+        '<a href="https://example.org/paper" rel="nofollow ugc noopener">the paper</a>', html
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertInHTML
 
 from evidence.choices import Stance
 from tests.factories import (
@@ -68,8 +69,9 @@ def test_the_study_page_lists_each_citing_claim_with_its_stance(client, db):
     publish(supported)
     publish(contradicted)
     html = client.get(study.get_absolute_url()).content.decode()
-    assert "Supports</span>" in html and "Creatine helps." in html
-    assert "Contradicts</span>" in html and "Stretching prevents injury." in html
+    assertInHTML('<span class="stance stance--supports">Supports</span>', html)
+    assertInHTML('<span class="stance stance--contradicts">Contradicts</span>', html)
+    assert "Creatine helps." in html and "Stretching prevents injury." in html
     assert "editor override: Indirect outcome" in html
 
 
@@ -117,6 +119,8 @@ def test_the_study_page_shows_what_was_published_not_the_working_copy(client, db
     unpublished = make_claim(statement="A draft nobody may see.")
     make_evidence(unpublished, study)
     html = client.get(study.get_absolute_url()).content.decode()
-    assert "Published statement." in html and "Supports</span>" in html
-    assert "Unpublished rewording." not in html and "Contradicts</span>" not in html
+    assert "Published statement." in html
+    assertInHTML('<span class="stance stance--supports">Supports</span>', html)
+    assert "Unpublished rewording." not in html
+    assertInHTML('<span class="stance stance--contradicts">Contradicts</span>', html, count=0)
     assert "A draft nobody may see." not in html

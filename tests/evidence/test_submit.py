@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django.asserts import assertInHTML
 
 from evidence.models import Study, Submission
 from tests.factories import (
@@ -86,7 +87,7 @@ def test_a_submission_is_stored_pending_with_a_normalised_doi(member_client, mem
         "pending",
         member,
     )
-    assert "<strong>no</strong>" in submission.note_html
+    assertInHTML("<strong>no</strong>", submission.note_html)
     page = member_client.get("/accounts/submissions/").content.decode()
     assert "Your submission is pending review" in page
     assert "10.5555/new.1" in page and "Pending review" in page
@@ -195,7 +196,7 @@ def test_a_doi_already_evidence_on_the_claim_is_refused_with_a_link(member_clien
     assert response.status_code == 400
     html = response.content.decode()
     assert "already evidence on this claim" in html
-    assert 'href="/studies/10.5555/already/"' in html
+    assertInHTML(f'<a href="/studies/10.5555/already/">{study}</a>', html)
 
 
 def test_the_same_doi_pending_from_the_same_member_is_refused(member_client, member, claim):
@@ -279,8 +280,9 @@ def test_a_member_sees_every_status_with_its_outcome(member_client, member, edit
     html = member_client.get("/accounts/submissions/").content.decode()
     assert "Pending review" in html
     assert "The study is about mice." in html
-    assert f"analysis v{version.number}</a>" in html
-    assert f'href="/claims/caffeine/v/{version.number}/"' in html
+    assertInHTML(
+        f'<a href="/claims/caffeine/v/{version.number}/">analysis v{version.number}</a>', html
+    )
 
 
 def test_my_submissions_needs_a_login(client, db):
@@ -291,13 +293,22 @@ def test_my_submissions_needs_a_login(client, db):
 
 def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
     html = member_client.get(claim.get_absolute_url()).content.decode()
-    assert 'href="/claims/caffeine/evidence/new/?stance=supports"' in html
-    assert 'hx-get="/claims/caffeine/evidence/new/?stance=contradicts"' in html
+    for stance in ("supports", "contradicts"):
+        url = f"/claims/caffeine/evidence/new/?stance={stance}"
+        assertInHTML(
+            f'<a href="{url}" hx-get="{url}" hx-target="#contribute-{stance}">'
+            "Community contributions welcome</a>",
+            html,
+        )
 
 
 def test_anonymous_readers_follow_a_plain_link(client, claim):
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert 'href="/claims/caffeine/evidence/new/?stance=supports"' in html
+    assertInHTML(
+        '<a href="/claims/caffeine/evidence/new/?stance=supports">'
+        "Community contributions welcome</a>",
+        html,
+    )
     assert "hx-get=" not in html
 
 
