@@ -15,8 +15,10 @@ FACT_FIELDS = ("title", "year", "design")
 class SubmissionForm(forms.ModelForm):
     doi = forms.CharField(
         label="DOI",
-        max_length=255,
-        help_text="Any common form: 10.1080/…, doi:10.1080/… or https://doi.org/10.1080/…",
+        # What is pasted may be a long publisher link; the DOI kept from it has the model's limit.
+        max_length=2000,
+        help_text="As you found it: 10.1080/…, doi:10.1080/…, or a doi.org or publisher link "
+        "that contains it.",
     )
     stance = forms.ChoiceField(label="Stance", choices=Stance.choices, widget=forms.RadioSelect)
     note = forms.CharField(

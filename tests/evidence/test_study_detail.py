@@ -83,7 +83,7 @@ def test_a_retracted_study_is_flagged(client, db):
 
 
 def test_an_unknown_or_malformed_doi_gives_the_sites_404(client, db):
-    for url in ("/studies/10.9999/unknown/", "/studies/not-a-doi/"):
+    for url in ("/studies/10.9999/unknown/", "/studies/not-a-doi/", "/studies/10.1234/a%00b/"):
         response = client.get(url)
         assert response.status_code == 404
         assert "We could not find that page" in response.content.decode()

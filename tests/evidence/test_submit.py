@@ -148,6 +148,24 @@ def test_a_new_doi_pasted_twice_in_two_forms_is_one_study(member, member_client,
     assert Study.objects.filter(doi__startswith="10.5555/new").count() == 1
 
 
+def test_a_long_publisher_link_with_tracking_gives_its_doi(member_client, claim):
+    link = "https://www.tandfonline.com/doi/abs/10.5555/long.link?journalCode=rjsp20&" + "&".join(
+        f"utm_{n}=campaign-{n}-abcdefghij" for n in range(12)
+    )
+    assert len(link) > 255
+    response = post(member_client, doi=link)
+    assert response.status_code == 302
+    assert Submission.objects.get().doi == "10.5555/long.link"
+
+
+def test_a_doi_longer_than_the_site_keeps_is_refused_beside_the_field(member_client, claim):
+    response = post(member_client, doi="10.5555/" + "x" * 300)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "at most 255 characters" in html[html.index('id="id_doi-error"') :][:300]
+    assert not Submission.objects.exists()
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 def test_a_doi_hiding_a_nul_is_refused_beside_the_field(member_client, claim, htmx):
     response = post(member_client, htmx=htmx, doi="10.1234/a%00b")
