@@ -100,8 +100,10 @@ def normalize_doi(raw: str) -> str:
         raise InvalidDOI("Enter a DOI.")
     shown = str(raw).strip(_SPACE)
     _refuse_control_characters(shown)
-    value = _trim(shown)
-    value = _trim(_LABEL_RE.sub("", value))
+    value = shown
+    if len(shown) > 80:
+        shown = shown[:79] + "…"  # for the message: a long pasted link would drown it
+    value = _trim(_LABEL_RE.sub("", _trim(value)))
     from_url = _from_url(value)
     if from_url is not None:
         value = from_url

@@ -157,3 +157,12 @@ def test_it_finds_dois_in_prose_without_trailing_punctuation():
         "10.1016/S0140-6736(20)30183-5, and 10.1080/02640414.2024.2321021 again."
     )
     assert find_dois(text) == ["10.1080/02640414.2024.2321021", "10.1016/s0140-6736(20)30183-5"]
+
+
+def test_the_error_quotes_a_long_pasted_link_in_short():
+    link = "https://www.sciencedirect.com/science/article/pii/S0140673697110960?" + "x=1&" * 100
+    with pytest.raises(InvalidDOI) as refusal:
+        normalize_doi(link)
+    message = str(refusal.value)
+    assert "holds no DOI" in message and "www.sciencedirect.com" in message
+    assert len(message) < 160
