@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 CLAIM = "/claims/quadriceps-proximity-to-failure/"
@@ -37,6 +39,10 @@ def test_focus_follows_the_inline_submission_form(live_server, browser, demo_dat
     column.get_by_role("button", name="Submit evidence").click()
     column.locator("#id_doi-error").wait_for()
     expect(column.get_by_label("DOI")).to_be_focused()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".evidence-column--supports").screenshot(
+        path=str(SCREENSHOTS / "inline-form-focus.png")
+    )
 
     # Accepted: focus on the message saying so.
     column.get_by_label("DOI").fill("https://doi.org/10.5555/Focus.Test.")
