@@ -13,6 +13,9 @@ from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from evidence.choices import Stance
+from mechanisms.models import CausalStep
+
 LEAD_EXCERPT_CHARS = 280
 
 
@@ -160,9 +163,6 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
 
     `version` is the number to show on it; publishing stamps the real one.
     """
-    from evidence.choices import Stance
-    from mechanisms.models import CausalStep
-
     evidence = list(
         claim.evidence.select_related("study", "submitted_by").order_by("-weight", "-study__year")
     )

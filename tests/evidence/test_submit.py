@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from evidence.models import Submission
+from evidence.moderation import approve, reject
 from tests.factories import (
     make_claim,
     make_evidence,
@@ -169,7 +170,7 @@ def test_the_pending_limit_is_a_429(member_client, member, claim, settings):
 def test_the_daily_limit_is_a_429(member_client, member, claim, settings, editor):
     settings.SUBMISSIONS_MAX_PER_DAY = 2
     for _ in range(2):
-        make_submission(claim, member).reject(by=editor, reason="Off topic")
+        reject(make_submission(claim, member), by=editor, reason="Off topic")
     response = post(member_client)
     assert response.status_code == 429
     assert "last 24 hours" in response.content.decode()
@@ -208,7 +209,7 @@ def test_the_form_refuses_other_methods(member_client, claim):
 
 def test_pending_and_rejected_submissions_are_never_shown_to_others(client, member, editor, claim):
     make_submission(claim, member, note="Pending words nobody else sees.")
-    make_submission(claim, member, note="Rejected words.").reject(by=editor, reason="Off topic")
+    reject(make_submission(claim, member, note="Rejected words."), by=editor, reason="Off topic")
     other = Client()
     from django.contrib.auth.models import User
 
@@ -222,9 +223,9 @@ def test_pending_and_rejected_submissions_are_never_shown_to_others(client, memb
 
 def test_a_member_sees_every_status_with_its_outcome(member_client, member, editor, claim):
     make_submission(claim, member, note="Waiting.")
-    make_submission(claim, member, note="No.").reject(by=editor, reason="The study is about mice.")
+    reject(make_submission(claim, member, note="No."), by=editor, reason="The study is about mice.")
     approved = make_submission(claim, member, note="Yes.")
-    version = approved.approve(by=editor)
+    version = approve(approved, by=editor)
     html = member_client.get("/accounts/submissions/").content.decode()
     assert "Pending review" in html
     assert "The study is about mice." in html
