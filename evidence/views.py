@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claims.editors import is_editor
 from claims.models import Claim
 from evidence import moderation
 from evidence.choices import Stance
@@ -123,7 +124,7 @@ def my_submissions(request):
 
 
 def _require_moderator(user):
-    if not (user.is_active and user.is_staff and user.has_perm("evidence.moderate_submission")):
+    if not is_editor(user):
         raise PermissionDenied("Only editors moderate submissions.")
 
 
