@@ -14,6 +14,8 @@ from claims.compare import compare_analyses
 from claims.editors import is_editor
 from claims.models import Claim, Topic
 from claims.publishing import has_unpublished_changes
+from claims.verdicts import rule_rows
+from evidence.weights import MAX_WEIGHT
 
 
 def _claim_or_404(request, slug):
@@ -53,6 +55,9 @@ def claim_list(request):
         "query": query,
         "topic": topic,
         "topics": Topic.objects.filter(claims__current_version__isnull=False).distinct(),
+        # The "How verdicts are reached" section, written from the rules themselves.
+        "verdict_rule": rule_rows(),
+        "max_weight": MAX_WEIGHT,
     }
     template = "claims/_claim_list.html" if request.htmx else "claims/claim_list.html"
     return render(request, template, context)
