@@ -13,6 +13,9 @@ from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from evidence.choices import Stance
+from mechanisms.models import CausalStep
+
 LEAD_EXCERPT_CHARS = 280
 
 
@@ -46,6 +49,10 @@ class EvidenceItem:
     override_reason: str
     finding_html: str
     submitted_by: str = ""
+
+    @property
+    def stance_label(self) -> str:
+        return Stance(self.stance).label
 
 
 @dataclass
@@ -160,9 +167,6 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
 
     `version` is the number to show on it; publishing stamps the real one.
     """
-    from evidence.choices import Stance
-    from mechanisms.models import CausalStep
-
     evidence = list(
         claim.evidence.select_related("study", "submitted_by").order_by("-weight", "-study__year")
     )
@@ -200,12 +204,14 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
         )
 
     def evidence_item(link) -> EvidenceItem:
+        # The weight rule says whether the override applies (a retraction beats it).
+        weight = link.weight_detail()
         return EvidenceItem(
             study=study_ref(link.study),
             stance=link.stance,
             weight=link.weight,
             computed_weight=link.computed_weight,
-            overridden=link.weight_override is not None and not link.study.retracted,
+            overridden=weight.overridden,
             override_reason=link.weight_override_reason,
             finding_html=link.finding_html,
             submitted_by=link.submitted_by.get_username() if link.submitted_by else "",

@@ -1,8 +1,15 @@
-"""The "Editors" group: staff who curate claims, studies and mechanisms in the admin."""
+"""Editors: staff who curate claims, studies and mechanisms, publish and moderate.
+
+`is_editor(user)` is the one answer to "is this person an editor?", for views, the context
+processor (templates get it as `is_editor`) and anything else that asks.
+"""
 
 from django.contrib.auth.management import create_permissions
 
 EDITORS_GROUP = "Editors"
+# What the Editors group grants and every editor-only page needs: curating claims and
+# moderating submissions. A superuser has them all.
+EDITOR_PERMISSIONS = ("claims.change_claim", "evidence.moderate_submission")
 EDITOR_MODELS = {
     "claims": ["claim", "topic"],
     "evidence": ["study", "evidence", "goldstandarddesign"],
@@ -14,6 +21,13 @@ EXTRA_PERMISSIONS = {
     "claims": ["view_analysisversion", "publish_claim"],
     "evidence": ["view_submission", "moderate_submission"],
 }
+
+
+def is_editor(user) -> bool:
+    """Whether `user` is an editor: active, staff, and holding the editors' permissions."""
+    return bool(
+        user is not None and user.is_active and user.is_staff and user.has_perms(EDITOR_PERMISSIONS)
+    )
 
 
 def create_permissions_now(apps, using="default"):

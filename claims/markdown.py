@@ -1,9 +1,9 @@
 """Markdown rendering: the one function that turns prose written on the site into HTML.
 
 Text is rendered with Python-Markdown, sanitised with bleach's allow-list, and then DOIs in
-the text become links — to our study page when we know the study, else to https://doi.org/.
-The result is stored in a `*_html` field when the text is saved; only that field is output
-with |safe.
+the text become links — to our study page when the site knows the study, else to
+https://doi.org/. Every model's save() calls `render_markdown()` and stores the result in a
+`*_html` field; only that field is output with |safe.
 """
 
 from collections.abc import Collection
@@ -12,9 +12,10 @@ from urllib.parse import quote
 import bleach
 import markdown as markdown_lib
 from bleach.linkifier import Linker
+from django.apps import apps
 from django.urls import reverse
 
-from evidence.doi import DOI_IN_TEXT_RE
+from evidence.doi import DOI_IN_TEXT_RE, find_dois
 
 ALLOWED_TAGS = frozenset(
     {
@@ -38,17 +39,26 @@ def doi_org_url(doi: str) -> str:
     return "https://doi.org/" + quote(doi, safe="/:;()._-")
 
 
-def render_markdown(
-    text: str, *, known_dois: Collection[str] = (), user_content: bool = False
-) -> str:
-    """Render `text` as sanitised HTML with DOIs linked.
+def known_study_dois(dois: Collection[str]) -> set[str]:
+    """Which of `dois` (normalised) belong to studies the site has a page for (one query)."""
+    if not dois:
+        return set()
+    # Looked up in the app registry rather than imported: every app's models import this
+    # module, the study model among them, so an import here would be circular.
+    Study = apps.get_model("evidence", "Study")
+    return set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True))
 
-    `known_dois` are normalised DOIs of studies the site has a page for. `user_content` marks
-    text written by community members: its external links get rel="nofollow ugc noopener".
+
+def render_markdown(text: str, *, user_content: bool = False) -> str:
+    """Render `text` as sanitised HTML, each DOI in it linked to our study page when the site
+    knows the study, else to doi.org.
+
+    `user_content` marks text written by community members: its external links get
+    rel="nofollow ugc noopener".
     """
     if not text:
         return ""
-    known = {doi.lower() for doi in known_dois}
+    known = known_study_dois(find_dois(text))
     html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     clean = bleach.clean(
         html,

@@ -1,10 +1,13 @@
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from claims.analysis import ClaimAnalysis
+from claims.markdown import render_markdown
 from claims.verdicts import Verdict, verdict_for
+from evidence.choices import Stance
 
 
 class ClaimType(models.TextChoices):
@@ -97,9 +100,7 @@ class Claim(models.Model):
     MANAGED_FIELDS = frozenset({"verdict", "pro_tally", "against_tally", "current_version"})
 
     def save(self, *args, **kwargs):
-        from evidence.models import render_with_citations
-
-        self.summary_html = render_with_citations(self.summary)
+        self.summary_html = render_markdown(self.summary)
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
@@ -116,8 +117,8 @@ class Claim(models.Model):
         # overwriting its tally.
         Claim.objects.select_for_update().filter(pk=self.pk).exists()
         totals = self.evidence.aggregate(
-            pro=Coalesce(Sum("weight", filter=Q(stance="supports")), 0),
-            against=Coalesce(Sum("weight", filter=Q(stance="contradicts")), 0),
+            pro=Coalesce(Sum("weight", filter=Q(stance=Stance.SUPPORTS)), 0),
+            against=Coalesce(Sum("weight", filter=Q(stance=Stance.CONTRADICTS)), 0),
         )
         self.pro_tally = totals["pro"]
         self.against_tally = totals["against"]
@@ -141,38 +142,32 @@ class AnalysisVersionQuerySet(models.QuerySet):
     def for_history(self):
         return self.select_related("published_by").defer("snapshot").order_by("-number")
 
+    @transaction.atomic
     def create_next(self, *, claim, snapshot: dict, published_by, change_note: str):
         """Store `snapshot` as the claim's next version, numbered without gaps or duplicates.
 
         The claim row is locked first (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
-        transactions serialise writers), so concurrent publications queue up; the unique
-        constraint and a retry are the backstop if a lock is ever bypassed.
+        transactions serialise writers), so concurrent publications queue up and each reads
+        the number its predecessor stored. The unique constraint on (claim, number) is the
+        backstop: were the lock ever bypassed, the second insert fails instead of duplicating.
         """
-        attempts = 5
-        for attempt in range(attempts):
-            try:
-                with transaction.atomic():
-                    Claim.objects.select_for_update().filter(pk=claim.pk).exists()
-                    last = self.filter(claim=claim).aggregate(n=Max("number"))["n"] or 0
-                    number = last + 1
-                    version = self.model(
-                        claim=claim,
-                        number=number,
-                        snapshot={**snapshot, "version": number},
-                        verdict=snapshot["verdict"],
-                        pro_tally=snapshot["pro"],
-                        against_tally=snapshot["against"],
-                        published_by=published_by,
-                        change_note=change_note,
-                    )
-                    version.save()
-                    Claim.objects.filter(pk=claim.pk).update(current_version=version)
-                    claim.current_version = version
-                    return version
-            except IntegrityError:
-                if attempt == attempts - 1:
-                    raise
-        raise AssertionError("unreachable")
+        Claim.objects.select_for_update().filter(pk=claim.pk).exists()
+        last = self.filter(claim=claim).aggregate(n=Max("number"))["n"] or 0
+        number = last + 1
+        version = self.model(
+            claim=claim,
+            number=number,
+            snapshot={**snapshot, "version": number},
+            verdict=snapshot["verdict"],
+            pro_tally=snapshot["pro"],
+            against_tally=snapshot["against"],
+            published_by=published_by,
+            change_note=change_note,
+        )
+        version.save()
+        Claim.objects.filter(pk=claim.pk).update(current_version=version)
+        claim.current_version = version
+        return version
 
 
 class AnalysisVersion(models.Model):
@@ -218,8 +213,6 @@ class AnalysisVersion(models.Model):
 
     @property
     def analysis(self):
-        from claims.analysis import ClaimAnalysis
-
         return ClaimAnalysis.from_dict(self.snapshot)
 
     def same_analysis_as(self, snapshot: dict) -> bool:
@@ -228,7 +221,6 @@ class AnalysisVersion(models.Model):
         Both go through ClaimAnalysis, so a field added to it later (with a default) does not
         make every old version look different from its working copy.
         """
-        from claims.analysis import ClaimAnalysis
 
         def normal(data):
             return {**ClaimAnalysis.from_dict(data).to_dict(), "version": None}

@@ -10,7 +10,12 @@
 
 20 is about one small observational study: less than that is not enough to lean either way.
 "Strong" needs both a clear majority and at least the weight of one good randomised trial.
+
+`rule_rows()` states the rule in words, from the same thresholds, for the home page's
+explanation and the README; nothing else types the numbers again.
 """
+
+from dataclasses import dataclass
 
 from django.db import models
 
@@ -45,3 +50,29 @@ def verdict_for(pro: int, against: int) -> Verdict:
     if against * 100 >= MODERATE_SHARE * total:
         return Verdict.MODERATE_AGAINST
     return Verdict.MIXED
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    condition: str
+    verdict: Verdict
+
+
+def rule_rows() -> list[RuleRow]:
+    """The verdict rule in words, one row per verdict, in the order `verdict_for` checks it."""
+    # A no-break space keeps "80 %" together when the line wraps.
+    strong, moderate = f"{STRONG_SHARE}\u00a0%", f"{MODERATE_SHARE}\u00a0%"
+    return [
+        RuleRow(f"Pro and Against together are under {MIN_TOTAL}", Verdict.INSUFFICIENT),
+        RuleRow(
+            f"Pro is at least {strong} of the total and at least {STRONG_MIN}",
+            Verdict.STRONG_SUPPORT,
+        ),
+        RuleRow(f"Pro is at least {moderate} of the total", Verdict.MODERATE_SUPPORT),
+        RuleRow(
+            f"Against is at least {strong} of the total and at least {STRONG_MIN}",
+            Verdict.STRONG_AGAINST,
+        ),
+        RuleRow(f"Against is at least {moderate} of the total", Verdict.MODERATE_AGAINST),
+        RuleRow("Otherwise", Verdict.MIXED),
+    ]

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_GET
 
 from claims.analysis import build_analysis
 from claims.compare import compare_analyses
+from claims.editors import is_editor
 from claims.models import Claim, Topic
 from claims.publishing import has_unpublished_changes
-
-
-def is_editor(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("claims.change_claim")
+from claims.verdicts import rule_rows
+from evidence.weights import MAX_WEIGHT
 
 
 def _claim_or_404(request, slug):
@@ -31,7 +30,6 @@ def _page_context(request, claim, analysis, **extra):
     return {
         "claim": claim,
         "analysis": analysis,
-        "is_editor": is_editor(request.user),
         "show_gold_standard": request.user.is_authenticated,
         "gate_url": f"{reverse('signup')}?{urlencode({'next': request.path})}",
         "latest_number": claim.analysis_version,
@@ -57,6 +55,9 @@ def claim_list(request):
         "query": query,
         "topic": topic,
         "topics": Topic.objects.filter(claims__current_version__isnull=False).distinct(),
+        # The "How verdicts are reached" section, written from the rules themselves.
+        "verdict_rule": rule_rows(),
+        "max_weight": MAX_WEIGHT,
     }
     template = "claims/_claim_list.html" if request.htmx else "claims/claim_list.html"
     return render(request, template, context)
@@ -99,11 +100,7 @@ def claim_version(request, slug, number):
 def claim_history(request, slug):
     claim = _claim_or_404(request, slug)
     versions = list(claim.versions.for_history())
-    return render(
-        request,
-        "claims/history.html",
-        {"claim": claim, "versions": versions, "is_editor": is_editor(request.user)},
-    )
+    return render(request, "claims/history.html", {"claim": claim, "versions": versions})
 
 
 def _comparison_context(request, claim, a, b):

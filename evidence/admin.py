@@ -5,9 +5,11 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from claimsite.admin import RecordAdmin
+from evidence import moderation
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import RejectForm
-from evidence.models import AlreadyReviewed, Evidence, GoldStandardDesign, Study, Submission
+from evidence.models import Evidence, GoldStandardDesign, Study, Submission
+from evidence.moderation import AlreadyReviewed
 
 
 @admin.register(Study)
@@ -98,7 +100,7 @@ class SubmissionAdmin(RecordAdmin):
     def approve_selected(self, request, queryset):
         for submission in queryset.select_related("claim", "submitter"):
             try:
-                version = submission.approve(by=request.user)
+                version = moderation.approve(submission, by=request.user)
             except (AlreadyReviewed, ValidationError) as error:
                 self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
             else:
@@ -114,7 +116,9 @@ class SubmissionAdmin(RecordAdmin):
         if form.is_bound and form.is_valid():
             for submission in queryset:
                 try:
-                    submission.reject(by=request.user, reason=form.cleaned_data["reason"])
+                    moderation.reject(
+                        submission, by=request.user, reason=form.cleaned_data["reason"]
+                    )
                 except AlreadyReviewed as error:
                     self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
                 else:

@@ -1,9 +1,10 @@
+from claims.editors import is_editor
 from evidence.models import Submission
 
 
-def moderation(request):
-    """The pending-submission count in the navigation, for editors only (one query)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_staff or not user.has_perm("evidence.moderate_submission"):
-        return {}
-    return {"pending_submission_count": Submission.objects.pending().count()}
+def editor(request):
+    """`is_editor` for every template, and for editors the pending-submission count in the
+    navigation (one query)."""
+    if not is_editor(getattr(request, "user", None)):
+        return {"is_editor": False}
+    return {"is_editor": True, "pending_submission_count": Submission.objects.pending().count()}

@@ -7,16 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.markdown import doi_org_url, render_markdown
+from claims.models import Claim
 from evidence.choices import RiskOfBias, Stance, StudyDesign
-from evidence.doi import InvalidDOI, find_dois, normalize_doi
+from evidence.doi import InvalidDOI, normalize_doi
 from evidence.weights import Weight, compute_weight
-
-
-def render_with_citations(text: str, *, user_content: bool = False) -> str:
-    """Render Markdown, linking each DOI in it to our study page when we know the study."""
-    dois = find_dois(text)
-    known = set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True)) if dois else ()
-    return render_markdown(text, known_dois=known, user_content=user_content)
 
 
 class DOIField(models.CharField):
@@ -237,7 +231,7 @@ class Evidence(models.Model):
             else None
         )
         # A member's words keep their community marking (rel="nofollow ugc") on the claim page.
-        self.finding_html = render_with_citations(
+        self.finding_html = render_markdown(
             self.finding, user_content=self.submitted_by_id is not None
         )
         self.refresh_weight()
@@ -245,8 +239,6 @@ class Evidence(models.Model):
         self.claim.recompute_tallies()
         if previous_claim_id and previous_claim_id != self.claim_id:
             # Moved to another claim: the claim it left must lose its weight too.
-            from claims.models import Claim
-
             Claim.objects.get(pk=previous_claim_id).recompute_tallies()
 
     @transaction.atomic
@@ -278,7 +270,7 @@ class GoldStandardDesign(models.Model):
         return f"{self.rank}. {self.get_design_display()}"
 
     def save(self, *args, **kwargs):
-        self.description_html = render_with_citations(self.description)
+        self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
 
 
@@ -286,18 +278,6 @@ class SubmissionStatus(models.TextChoices):
     PENDING = "pending", "Pending review"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
-
-
-class AlreadyReviewed(Exception):
-    """Another editor acted on the submission first."""
-
-    def __init__(self, submission):
-        self.submission = submission
-        reviewer = submission.reviewed_by.get_username() if submission.reviewed_by else "an editor"
-        super().__init__(
-            f"This submission was already reviewed by {reviewer} "
-            f"({submission.get_status_display().lower()})."
-        )
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -385,92 +365,8 @@ class Submission(models.Model):
         return f"{self.doi} for {self.claim.slug} by {self.submitter}"
 
     def save(self, *args, **kwargs):
-        self.note_html = render_with_citations(self.note, user_content=True)
+        self.note_html = render_markdown(self.note, user_content=True)
         super().save(*args, **kwargs)
-
-    def _lock_pending(self):
-        """Re-read this submission under a row lock; refuse if someone already reviewed it."""
-        # No join here: after waiting for the lock, PostgreSQL re-reads the locked row but not
-        # a joined one, so the reviewer is loaded afterwards, fresh.
-        locked = Submission.objects.select_for_update().get(pk=self.pk)
-        if locked.status != SubmissionStatus.PENDING:
-            raise AlreadyReviewed(locked)
-        return locked
-
-    def approve(self, *, by, study_facts=None, weight_override=None, override_reason=""):
-        """Turn the submission into evidence and publish a new analysis version, all at once.
-
-        `study_facts` (title, authors, journal, year, design, sample_size) are the editor's
-        corrections, used when the study is new to the site.
-        """
-        from claims.models import Claim
-        from claims.publishing import has_unpublished_changes, publish_analysis
-
-        with transaction.atomic():
-            locked = self._lock_pending()
-            # One approval at a time per claim: tallies and version numbers stay consistent.
-            # (No join under the lock: a joined row is not re-read after the lock wait.)
-            claim = Claim.objects.select_for_update().get(pk=locked.claim_id)
-            editors_changes = claim.is_published and has_unpublished_changes(claim)
-            study = Study.objects.filter(doi=locked.doi).first()
-            if study is None:
-                facts = {
-                    "title": locked.title,
-                    "journal": locked.journal,
-                    "year": locked.year,
-                    "design": locked.design,
-                    "sample_size": locked.sample_size,
-                    **(study_facts or {}),
-                }
-                study = Study(doi=locked.doi, **facts)
-                study.full_clean()
-                study.save()
-            evidence = Evidence(
-                claim=claim,
-                study=study,
-                stance=locked.stance,
-                finding=locked.note,
-                weight_override=weight_override,
-                weight_override_reason=override_reason if weight_override is not None else "",
-                submitted_by=locked.submitter,
-            )
-            evidence.full_clean()
-            evidence.save()
-            stance = "supporting" if locked.stance == Stance.SUPPORTS else "contradicting"
-            note = (
-                f"Added {stance} study {locked.doi}, submitted by "
-                f"{locked.submitter.get_username()}, approved by {by.get_username()}"
-            )
-            if editors_changes:
-                # Publishing takes the whole working copy; say so rather than hide it.
-                note += (
-                    f". Also publishes the editors' unpublished changes since "
-                    f"v{claim.analysis_version}."
-                )
-            version = publish_analysis(claim=claim, by=by, note=note)
-            locked.status = SubmissionStatus.APPROVED
-            locked.reviewed_by = by
-            locked.reviewed_at = timezone.now()
-            locked.evidence = evidence
-            locked.version = version
-            locked.save(
-                update_fields=["status", "reviewed_by", "reviewed_at", "evidence", "version"]
-            )
-        self.refresh_from_db()
-        return version
-
-    def reject(self, *, by, reason: str):
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError({"reason": "Give the member a reason."})
-        with transaction.atomic():
-            locked = self._lock_pending()
-            locked.status = SubmissionStatus.REJECTED
-            locked.reviewed_by = by
-            locked.reviewed_at = timezone.now()
-            locked.rejection_reason = reason
-            locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
-        self.refresh_from_db()
 
 
 def submission_limit_message(user) -> str | None:

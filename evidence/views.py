@@ -8,11 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claims.editors import is_editor
 from claims.models import Claim
+from evidence import moderation
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import ApproveForm, RejectForm, SubmissionForm
-from evidence.models import AlreadyReviewed, Study, Submission, submission_limit_message
+from evidence.models import Study, Submission, submission_limit_message
+from evidence.moderation import AlreadyReviewed
 
 
 @require_GET
@@ -121,7 +124,7 @@ def my_submissions(request):
 
 
 def _require_moderator(user):
-    if not (user.is_active and user.is_staff and user.has_perm("evidence.moderate_submission")):
+    if not is_editor(user):
         raise PermissionDenied("Only editors moderate submissions.")
 
 
@@ -196,7 +199,8 @@ def approve_submission(request, pk):
     if not form.is_valid():
         return _render_item(request, _queue_item(submission, studies, approve_form=form), 400)
     try:
-        version = submission.approve(
+        version = moderation.approve(
+            submission,
             by=request.user,
             study_facts=form.study_facts(),
             weight_override=form.cleaned_data["weight_override"],
@@ -220,7 +224,7 @@ def reject_submission(request, pk):
     if not form.is_valid():
         return _render_item(request, _queue_item(submission, studies, reject_form=form), 400)
     try:
-        submission.reject(by=request.user, reason=form.cleaned_data["reason"])
+        moderation.reject(submission, by=request.user, reason=form.cleaned_data["reason"])
     except AlreadyReviewed as refusal:
         return _already_reviewed(request, submission, refusal, studies)
     return _reviewed(request, submission, f"Rejected {submission.doi}.")

@@ -1,6 +1,6 @@
 from django.db import models
 
-from evidence.models import render_with_citations
+from claims.markdown import render_markdown
 
 
 class SupportLevel(models.TextChoices):
@@ -32,8 +32,8 @@ class Mechanism(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.how_it_works_html = render_with_citations(self.how_it_works)
-        self.simple_terms_html = render_with_citations(self.simple_terms)
+        self.how_it_works_html = render_markdown(self.how_it_works)
+        self.simple_terms_html = render_markdown(self.simple_terms)
         super().save(*args, **kwargs)
 
 
@@ -57,5 +57,5 @@ class CausalStep(models.Model):
         return f"Step {self.order} of {self.mechanism}"
 
     def save(self, *args, **kwargs):
-        self.text_html = render_with_citations(self.text)
+        self.text_html = render_markdown(self.text)
         super().save(*args, **kwargs)

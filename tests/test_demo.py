@@ -1,9 +1,15 @@
 """The demo data that `make run` loads reproduces the reference claim page."""
 
+import io
+import json
+
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from claims.demo import create_demo_data
 from claims.models import Claim
 from claims.verdicts import Verdict
 
@@ -150,3 +156,65 @@ def test_the_reference_claim_has_v1_and_v2_and_v2_is_the_seed(client, demo):
 def test_every_demo_claim_is_published(demo):
     for claim in Claim.objects.all():
         assert claim.analysis_version >= 1, claim.slug
+
+
+# Written when the data is saved, or hashed with a random salt: they differ on every build.
+VOLATILE_FIELDS = {
+    "created_at",
+    "updated_at",
+    "published_at",
+    "password",
+    "last_login",
+    "date_joined",
+}
+DEMO_APPS = ("claims", "evidence", "mechanisms", "auth.user")
+
+
+def comparable(objects: list[dict]) -> list[dict]:
+    """Serialized objects with volatile fields dropped and primary keys replaced by each
+    object's position among its model's rows (ordered by key), so two builds that made the
+    same rows in the same order compare equal whatever numbers the database handed out."""
+    position = {}
+    for obj in objects:
+        if "pk" in obj:
+            rows = position.setdefault(obj["model"], {})
+            rows[obj["pk"]] = len(rows)
+
+    def ref(field, value):
+        target = field.related_model._meta.label_lower
+        if value is None or target not in position:
+            return value  # a natural key (users, groups) says who it is already
+        return position[target][value]
+
+    result = []
+    for obj in objects:
+        model = apps.get_model(obj["model"])
+        fields = {}
+        for name, value in obj["fields"].items():
+            if name in VOLATILE_FIELDS:
+                continue
+            field = model._meta.get_field(name)
+            if field.many_to_many:
+                value = sorted(ref(field, item) for item in value)
+            elif field.is_relation:
+                value = ref(field, value)
+            fields[name] = value
+        key = position[obj["model"]][obj["pk"]] if "pk" in obj else None
+        result.append({"model": obj["model"], "key": key, "fields": fields})
+    return result
+
+
+def dump_demo_apps() -> list[dict]:
+    """What `make fixture` writes, read from the test database."""
+    out = io.StringIO()
+    call_command("dumpdata", *DEMO_APPS, natural_foreign=True, natural_primary=True, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_fixture_is_what_claims_demo_builds(db):
+    create_demo_data()
+    built = comparable(dump_demo_apps())
+    fixture = comparable(json.loads((settings.BASE_DIR / "fixtures" / "demo.json").read_text()))
+    assert [o["model"] for o in built] == [o["model"] for o in fixture]
+    for made, stored in zip(built, fixture, strict=True):
+        assert made == stored, "fixtures/demo.json is out of date: run `make fixture`"

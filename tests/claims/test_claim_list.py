@@ -3,6 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
 
 from claims.models import Topic
+from claims.verdicts import rule_rows
 from tests.factories import (
     make_claim,
     make_evidence,
@@ -25,6 +26,20 @@ def test_the_home_page_lists_claims_with_verdict_type_tallies_and_topics(client,
         '<span class="tally-inline tally-inline--pro"><strong>55</strong> Pro</span>', html
     )
     assert "Supplements" in html
+
+
+def test_the_home_page_explains_the_verdict_rule_from_the_rule_itself(client, db):
+    response = client.get("/")
+    section = response.content.decode().split('id="method"', 1)[1]
+    method = section.split(">", 1)[1].split("</section>", 1)[0]
+    for row in rule_rows():
+        expected = (
+            f"<tr><td>{row.condition}</td>"
+            f'<td><span class="verdict verdict--{row.verdict.value}">{row.verdict.label}</span>'
+            "</td></tr>"
+        )
+        assertInHTML(expected, method)
+    assert "weight from 0 to 100" in method
 
 
 def test_the_home_page_shows_20_claims_a_page(client, db):

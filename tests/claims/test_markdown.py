@@ -1,4 +1,17 @@
+import pytest
+
 from claims.markdown import render_markdown
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_gold_standard,
+    make_mechanism,
+    make_study,
+    make_submission,
+)
+
+REFERENCE_DOI = "10.1080/02640414.2024.2321021"
+STUDY_PAGE = f'href="/studies/{REFERENCE_DOI}/"'
 
 
 def test_it_renders_markdown():
@@ -30,26 +43,43 @@ def test_it_removes_iframes():
     assert "<iframe" not in html.lower()
 
 
-def test_an_unknown_doi_links_to_doi_org():
+def test_an_unknown_doi_links_to_doi_org(db):
     html = render_markdown("As shown (10.1080/02640414.2024.2321021).")
     assert 'href="https://doi.org/10.1080/02640414.2024.2321021"' in html
     assert "(<a" in html and "</a>)." in html
 
 
-def test_a_known_doi_links_to_our_study_page():
-    html = render_markdown(
-        "As shown (10.1080/02640414.2024.2321021).",
-        known_dois={"10.1080/02640414.2024.2321021"},
-    )
-    assert 'href="/studies/10.1080/02640414.2024.2321021/"' in html
+def test_a_known_doi_links_to_our_study_page(db):
+    make_study(doi=REFERENCE_DOI)
+    html = render_markdown(f"As shown ({REFERENCE_DOI}).")
+    assert STUDY_PAGE in html
+    assert 'class="doi doi-known"' in html
 
 
-def test_a_doi_in_upper_case_links_to_the_normalised_study():
-    html = render_markdown("See 10.1080/ABC.DEF now", known_dois={"10.1080/abc.def"})
+def test_a_doi_in_upper_case_links_to_the_normalised_study(db):
+    make_study(doi="10.1080/abc.def")
+    html = render_markdown("See 10.1080/ABC.DEF now")
     assert 'href="/studies/10.1080/abc.def/"' in html
 
 
-def test_dois_inside_code_are_left_alone():
+def test_known_and_unknown_dois_in_one_text_are_looked_up_in_one_query(
+    db, django_assert_num_queries
+):
+    make_study(doi=REFERENCE_DOI)
+    with django_assert_num_queries(1):
+        html = render_markdown(
+            f"Known {REFERENCE_DOI}, unknown 10.5555/nowhere and {REFERENCE_DOI}."
+        )
+    assert html.count(STUDY_PAGE) == 2
+    assert 'href="https://doi.org/10.5555/nowhere"' in html
+
+
+def test_text_without_a_doi_needs_no_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        render_markdown("No citation **here**.")
+
+
+def test_dois_inside_code_are_left_alone(db):
     html = render_markdown("`10.1080/abc`")
     assert "<a" not in html
 
@@ -61,3 +91,52 @@ def test_community_links_are_marked_nofollow_ugc():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+def _claim_summary(study):
+    return make_claim(summary=f"See {study.doi}.").summary_html
+
+
+def _evidence_finding(study):
+    return make_evidence(make_claim(), finding=f"See {study.doi}.").finding_html
+
+
+def _mechanism_texts(study):
+    mechanism = make_mechanism(
+        make_claim(), steps=0, how_it_works=f"See {study.doi}.", simple_terms=f"Or {study.doi}."
+    )
+    return mechanism.how_it_works_html + mechanism.simple_terms_html
+
+
+def _causal_step(study):
+    mechanism = make_mechanism(make_claim(), steps=0)
+    step = mechanism.steps.create(order=1, text=f"See {study.doi}.", support_level="supported")
+    return step.text_html
+
+
+def _gold_standard(study):
+    return make_gold_standard(make_claim(), description=f"Like {study.doi}.").description_html
+
+
+def _submission_note(study):
+    from django.contrib.auth.models import User
+
+    member = User.objects.create_user("writer")
+    return make_submission(make_claim(), member, note=f"See {study.doi}.").note_html
+
+
+@pytest.mark.parametrize(
+    "render",
+    [
+        _claim_summary,
+        _evidence_finding,
+        _mechanism_texts,
+        _causal_step,
+        _gold_standard,
+        _submission_note,
+    ],
+    ids=["claim", "evidence", "mechanism", "step", "gold-standard", "submission"],
+)
+def test_every_text_saved_on_the_site_links_a_known_study_to_its_page(db, render):
+    study = make_study(doi=REFERENCE_DOI)
+    assert STUDY_PAGE in render(study)

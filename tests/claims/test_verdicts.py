@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings
 
-from claims.verdicts import Verdict, verdict_for
+from claims import verdicts
+from claims.verdicts import Verdict, rule_rows, verdict_for
 
 
 def test_the_reference_claim_66_to_0_is_strong_support():
@@ -52,4 +54,44 @@ def test_there_are_six_verdict_labels():
         "Moderate Against",
         "Strong Against",
         "Insufficient Evidence",
+    ]
+
+
+def test_the_rule_in_words_has_one_row_per_verdict_in_the_order_it_is_checked():
+    assert [row.verdict for row in rule_rows()] == [
+        Verdict.INSUFFICIENT,
+        Verdict.STRONG_SUPPORT,
+        Verdict.MODERATE_SUPPORT,
+        Verdict.STRONG_AGAINST,
+        Verdict.MODERATE_AGAINST,
+        Verdict.MIXED,
+    ]
+
+
+def test_the_rule_in_words_follows_its_thresholds(monkeypatch):
+    monkeypatch.setattr(verdicts, "MIN_TOTAL", 25)
+    monkeypatch.setattr(verdicts, "STRONG_SHARE", 85)
+    monkeypatch.setattr(verdicts, "STRONG_MIN", 70)
+    monkeypatch.setattr(verdicts, "MODERATE_SHARE", 60)
+    conditions = [row.condition.replace("\u00a0", " ") for row in rule_rows()]
+    assert conditions == [
+        "Pro and Against together are under 25",
+        "Pro is at least 85 % of the total and at least 70",
+        "Pro is at least 60 % of the total",
+        "Against is at least 85 % of the total and at least 70",
+        "Against is at least 60 % of the total",
+        "Otherwise",
+    ]
+    assert verdicts.verdict_for(24, 0) == Verdict.INSUFFICIENT
+
+
+def test_the_readme_states_the_rule_as_the_code_does():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    table = readme.split("**Verdict**", 1)[1].split("\n\n", 2)[1]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in table.splitlines()[2:]  # after the header and its rule
+    ]
+    assert rows == [
+        [row.condition.replace("\u00a0", " "), row.verdict.label] for row in rule_rows()
     ]

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
 
 from claims.models import Claim
-from evidence.models import AlreadyReviewed, Evidence, Study, Submission
+from evidence.models import Evidence, Study, Submission
+from evidence.moderation import AlreadyReviewed, approve, reject
 from tests.conftest import run_in_threads
 from tests.factories import make_evidence, make_published_claim, make_study, make_submission
 
@@ -156,7 +157,7 @@ def test_a_contradicting_study_that_outweighs_changes_the_verdict(editor, claim,
     assert Claim.objects.get(pk=claim.pk).get_verdict_display() == "Moderate Support"
     # A new study's risk of bias is "not assessed": RCT 55 + 20 for n ≥ 1000 − 5 = 70 each.
     for _ in range(4):
-        make_submission(claim, member, sample_size=1500).approve(by=editor)
+        approve(make_submission(claim, member, sample_size=1500), by=editor)
     claim = Claim.objects.get(pk=claim.pk)
     assert (claim.pro_tally, claim.against_tally) == (55, 280)
     assert claim.get_verdict_display() == "Strong Against"
@@ -200,13 +201,13 @@ def test_rejecting_needs_a_reason_and_keeps_everything(editor_client, member_cli
 
 
 def test_acting_on_a_reviewed_submission_names_the_reviewer(editor_client, editor, submission):
-    submission.reject(by=editor, reason="Duplicate")
+    reject(submission, by=editor, reason="Duplicate")
     response = editor_client.post(f"/moderation/{submission.pk}/approve/", approve_data(submission))
     assert response.status_code == 409
     assert "This submission was already reviewed by edith" in response.content.decode()
     assert not Evidence.objects.filter(study__doi=submission.doi).exists()
     with pytest.raises(AlreadyReviewed):
-        submission.approve(by=editor)
+        approve(submission, by=editor)
 
 
 def test_htmx_actions_answer_in_place(editor_client, submission, claim, member):
@@ -244,7 +245,7 @@ def test_an_htmx_action_updates_the_pending_count_in_the_navigation(
 
 
 def test_an_already_reviewed_answer_also_updates_the_count(editor_client, editor, submission):
-    submission.reject(by=editor, reason="Off topic.")
+    reject(submission, by=editor, reason="Off topic.")
     response = editor_client.post(
         f"/moderation/{submission.pk}/approve/",
         approve_data(submission),
@@ -304,15 +305,15 @@ def test_the_queue_renders_in_constant_queries(
 def test_my_submissions_renders_in_constant_queries(
     member_client, member, editor, claim, django_assert_max_num_queries
 ):
-    make_submission(claim, member).approve(by=editor)
+    approve(make_submission(claim, member), by=editor)
     with CaptureQueriesContext(connection) as baseline:
         member_client.get("/accounts/submissions/")
     for n in range(8):
         s = make_submission(claim, member)
         if n % 2:
-            s.approve(by=editor)
+            approve(s, by=editor)
         else:
-            s.reject(by=editor, reason="No")
+            reject(s, by=editor, reason="No")
     with django_assert_max_num_queries(len(baseline)):
         member_client.get("/accounts/submissions/")
 
@@ -337,15 +338,16 @@ def test_a_hostile_note_renders_inert_everywhere(
     submission = make_submission(claim, member, note=XSS_NOTE)
     assert_inert(editor_client.get(QUEUE).content.decode())
     assert_inert(member_client.get("/accounts/submissions/").content.decode())
-    submission.approve(by=editor)
+    approve(submission, by=editor)
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "done." in page
     assert_inert(page)
 
 
 def test_links_in_notes_are_marked_as_community_content(editor, claim, member, client):
-    make_submission(claim, member, note="See [the paper](https://example.org/paper).").approve(
-        by=editor
+    approve(
+        make_submission(claim, member, note="See [the paper](https://example.org/paper)."),
+        by=editor,
     )
     html = client.get(claim.get_absolute_url()).content.decode()
     assertInHTML(
@@ -361,7 +363,7 @@ def test_two_editors_approving_at_once_make_one_evidence_and_one_version(postgre
     submission = make_submission(claim, member)
 
     results, errors = run_in_threads(
-        2, lambda i: Submission.objects.get(pk=submission.pk).approve(by=editors[i]).number
+        2, lambda i: approve(Submission.objects.get(pk=submission.pk), by=editors[i]).number
     )
     assert results == [2], errors
     assert len(errors) == 1 and isinstance(errors[0], AlreadyReviewed)
@@ -379,7 +381,7 @@ def test_approve_and_reject_at_once_leave_exactly_one_outcome(postgres_only):
 
     def act(i):
         fresh = Submission.objects.get(pk=submission.pk)
-        return fresh.approve(by=editor) if i == 0 else fresh.reject(by=editor, reason="No")
+        return approve(fresh, by=editor) if i == 0 else reject(fresh, by=editor, reason="No")
 
     results, errors = run_in_threads(2, act)
     assert len(results) == 1 and len(errors) == 1
@@ -396,7 +398,7 @@ def test_approving_two_submissions_on_one_claim_at_once_counts_both(postgres_onl
     submissions = [make_submission(claim, member, sample_size=50) for _ in range(2)]
 
     results, errors = run_in_threads(
-        2, lambda i: Submission.objects.get(pk=submissions[i].pk).approve(by=editors[i]).number
+        2, lambda i: approve(Submission.objects.get(pk=submissions[i].pk), by=editors[i]).number
     )
     assert errors == []
     assert sorted(results) == [2, 3]
@@ -409,5 +411,5 @@ def test_approving_two_submissions_on_one_claim_at_once_counts_both(postgres_onl
 def test_an_approval_says_when_it_also_publishes_editors_changes(editor, claim, member):
     claim.statement = "Caffeine helps endurance, reworded by an editor."
     claim.save()
-    version = make_submission(claim, member).approve(by=editor)
+    version = approve(make_submission(claim, member), by=editor)
     assert version.change_note.endswith("Also publishes the editors' unpublished changes since v2.")

@@ -5,6 +5,7 @@ from django.test import Client
 from pytest_django.asserts import assertInHTML
 
 from evidence.models import Study, Submission
+from evidence.moderation import approve, reject
 from tests.factories import (
     make_claim,
     make_evidence,
@@ -130,21 +131,21 @@ def test_a_known_doi_pasted_with_a_full_stop_or_a_url_reuses_the_study(
     assert response.status_code == 302
     submission = Submission.objects.get()
     assert submission.doi == "10.5555/known"
-    submission.approve(by=editor)
+    approve(submission, by=editor)
     assert list(Study.objects.all()) == [study]
     assert claim.evidence.get().study == study
 
 
 def test_a_new_doi_pasted_twice_in_two_forms_is_one_study(member, member_client, editor, claim):
     post(member_client, doi="10.5555/new.1.")
-    Submission.objects.get().approve(by=editor)
+    approve(Submission.objects.get(), by=editor)
     other = make_published_claim(slug="beetroot")
     response = member_client.post(
         "/claims/beetroot/evidence/new/",
         {"doi": "https://doi.org/10.5555/NEW.1", "stance": "supports", "note": "Same study."},
     )
     assert response.status_code == 302
-    Submission.objects.get(claim=other).approve(by=editor)
+    approve(Submission.objects.get(claim=other), by=editor)
     assert Study.objects.filter(doi__startswith="10.5555/new").count() == 1
 
 
@@ -239,7 +240,7 @@ def test_the_pending_limit_is_a_429(member_client, member, claim, settings):
 def test_the_daily_limit_is_a_429(member_client, member, claim, settings, editor):
     settings.SUBMISSIONS_MAX_PER_DAY = 2
     for _ in range(2):
-        make_submission(claim, member).reject(by=editor, reason="Off topic")
+        reject(make_submission(claim, member), by=editor, reason="Off topic")
     response = post(member_client)
     assert response.status_code == 429
     assert "last 24 hours" in response.content.decode()
@@ -278,7 +279,7 @@ def test_the_form_refuses_other_methods(member_client, claim):
 
 def test_pending_and_rejected_submissions_are_never_shown_to_others(client, member, editor, claim):
     make_submission(claim, member, note="Pending words nobody else sees.")
-    make_submission(claim, member, note="Rejected words.").reject(by=editor, reason="Off topic")
+    reject(make_submission(claim, member, note="Rejected words."), by=editor, reason="Off topic")
     other = Client()
     from django.contrib.auth.models import User
 
@@ -292,9 +293,9 @@ def test_pending_and_rejected_submissions_are_never_shown_to_others(client, memb
 
 def test_a_member_sees_every_status_with_its_outcome(member_client, member, editor, claim):
     make_submission(claim, member, note="Waiting.")
-    make_submission(claim, member, note="No.").reject(by=editor, reason="The study is about mice.")
+    reject(make_submission(claim, member, note="No."), by=editor, reason="The study is about mice.")
     approved = make_submission(claim, member, note="Yes.")
-    version = approved.approve(by=editor)
+    version = approve(approved, by=editor)
     html = member_client.get("/accounts/submissions/").content.decode()
     assert "Pending review" in html
     assert "The study is about mice." in html

@@ -1,0 +1,59 @@
+"""The apps import each other only at the top of a module: the import graph can be read off
+the first lines of each file, and a cycle fails at start-up instead of at some later call."""
+
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+APPS = ("claims", "evidence", "mechanisms")
+
+
+def imported_apps(node) -> set[str]:
+    if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        return {node.module.split(".")[0]}
+    if isinstance(node, ast.Import):
+        return {alias.name.split(".")[0] for alias in node.names}
+    return set()
+
+
+def test_no_app_imports_another_from_inside_a_function():
+    found = []
+    for app in APPS:
+        for path in sorted((settings.BASE_DIR / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                for inner in ast.walk(node):
+                    for other in imported_apps(inner) & set(APPS) - {app}:
+                        found.append(
+                            f"{path.relative_to(settings.BASE_DIR)}:{inner.lineno} {other}"
+                        )
+    assert found == []
+
+
+@pytest.mark.parametrize("first", APPS)
+def test_the_models_load_whichever_app_comes_first(first):
+    script = (
+        "from django.conf import settings\n"
+        f"ours = [a for a in settings.INSTALLED_APPS if a in {APPS!r}]\n"
+        "others = [a for a in settings.INSTALLED_APPS if a not in ours]\n"
+        f"settings.INSTALLED_APPS = others + [{first!r}] + [a for a in ours if a != {first!r}]\n"
+        "import django; django.setup()\n"
+        "import claims.models, evidence.models, mechanisms.models, evidence.moderation\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "claimsite.settings", "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
