@@ -55,6 +55,14 @@ class ClaimAdmin(admin.ModelAdmin):
     inlines = (EvidenceForClaimInline, GoldStandardDesignInline)
     view_on_site = True
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "large_effect":
+            # A form that does not send it (an older form, a script) means "no large effect".
+            field.required = False
+            field.empty_value = 0
+        return field
+
     @admin.display(description="Published")
     def published_version(self, claim):
         if not claim.current_version_id:
