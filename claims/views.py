@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from claims.analysis import build_analysis
@@ -76,8 +77,12 @@ def claim_list(request):
 def _render_claim_page(request, context):
     # The sensitivity toggles fetch their own section with htmx; everything else is the page.
     if request.htmx and request.htmx.target == "sensitivity":
-        return render(request, "claims/_sensitivity.html", context)
-    return render(request, "claims/claim_detail.html", context)
+        response = render(request, "claims/_sensitivity.html", context)
+    else:
+        response = render(request, "claims/claim_detail.html", context)
+    # One URL answers with the page or the section: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 @require_GET

@@ -188,3 +188,17 @@ def test_the_admin_saves_a_judgement_with_its_reason(editor_client, db):
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.large_effect == 1 and claim.publication_bias_suspected
+
+
+def test_indirect_evidence_is_flagged_and_costs_a_level(client, db):
+    claim = make_claim()
+    make_evidence(claim, make_study(sample_size=5000), indirect=True)
+    publish(claim)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert "Indirect evidence</span>" in html
+    assert "Moderate certainty" in html
+
+
+def test_the_claim_page_varies_on_htmx_headers(client, demo):
+    response = client.get(CLAIM)
+    assert "HX-Request" in response["Vary"] and "HX-Target" in response["Vary"]
