@@ -247,7 +247,7 @@ def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
 def test_anonymous_readers_follow_a_plain_link(client, claim):
     html = client.get(claim.get_absolute_url()).content.decode()
     assert 'href="/claims/caffeine/evidence/new/?stance=supports"' in html
-    assert "hx-get=" not in html
+    assert 'hx-get="/claims/caffeine/evidence/new/' not in html
 
 
 def test_the_study_facts_part_follows_the_doi(member_client, claim):
