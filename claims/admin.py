@@ -47,10 +47,14 @@ class ClaimAdmin(admin.ModelAdmin):
         "published_version",
         # The editors' judgements for the certainty rule (README, "Certainty").
         "publication_bias_suspected",
-        ("large_effect", "large_effect_reason"),
-        ("dose_response", "dose_response_reason"),
-        ("residual_confounding", "residual_confounding_reason"),
-        ("certainty_override", "certainty_override_reason"),
+        "large_effect",
+        "large_effect_reason",
+        "dose_response",
+        "dose_response_reason",
+        "residual_confounding",
+        "residual_confounding_reason",
+        "certainty_override",
+        "certainty_override_reason",
     )
     inlines = (EvidenceForClaimInline, GoldStandardDesignInline)
     view_on_site = True
