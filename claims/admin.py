@@ -45,9 +45,27 @@ class ClaimAdmin(admin.ModelAdmin):
         "summary",
         ("verdict", "pro_tally", "against_tally"),
         "published_version",
+        # The editors' judgements for the certainty rule (README, "Certainty").
+        "publication_bias_suspected",
+        "large_effect",
+        "large_effect_reason",
+        "dose_response",
+        "dose_response_reason",
+        "residual_confounding",
+        "residual_confounding_reason",
+        "certainty_override",
+        "certainty_override_reason",
     )
     inlines = (EvidenceForClaimInline, GoldStandardDesignInline)
     view_on_site = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "large_effect":
+            # A form that does not send it (an older form, a script) means "no large effect".
+            field.required = False
+            field.empty_value = 0
+        return field
 
     @admin.display(description="Published")
     def published_version(self, claim):
@@ -116,12 +134,13 @@ class AnalysisVersionAdmin(RecordAdmin):
         "claim",
         "number",
         "verdict",
+        "certainty",
         "pro_tally",
         "against_tally",
         "published_by",
         "published_at",
     )
-    list_filter = ("verdict",)
+    list_filter = ("verdict", "certainty")
     list_select_related = ("claim", "published_by")
     search_fields = ("claim__statement", "claim__slug", "change_note")
     readonly_fields = [f.name for f in AnalysisVersion._meta.fields]

@@ -13,6 +13,10 @@ from django.db.models import Prefetch
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from claims.certainty import Certainty, certainty_for, suggestions_for
+from claims.sensitivity import SensitivityCheck, sensitivity_checks
+from claims.sensitivity import summary as sensitivity_summary
+from claims.what_would_change import what_would_change
 from evidence.choices import Stance
 from mechanisms.models import CausalStep
 
@@ -37,6 +41,7 @@ class StudyRef:
     sample_size: int | None
     retracted: bool
     is_example: bool
+    risk_of_bias: str = ""
 
 
 @dataclass
@@ -49,6 +54,7 @@ class EvidenceItem:
     override_reason: str
     finding_html: str
     submitted_by: str = ""
+    indirect: bool = False
 
     @property
     def stance_label(self) -> str:
@@ -100,6 +106,23 @@ class ClaimAnalysis:
     supporting: list[EvidenceItem]
     contradicting: list[EvidenceItem]
     gold_standard: list[GoldStandardItem]
+    # Added later, with defaults: versions published before they existed still load.
+    certainty: Certainty = field(default_factory=Certainty)
+    sensitivity: list[SensitivityCheck] = field(default_factory=list)
+
+    @property
+    def sensitivity_summary(self) -> str:
+        return sensitivity_summary(self.sensitivity)
+
+    @property
+    def what_would_change(self):
+        """The smallest extra evidence that would move the verdict, each way."""
+        return what_would_change(pro=self.pro, against=self.against)
+
+    @property
+    def certainty_suggestions(self):
+        """Studies that would answer the weaknesses the certainty rating found."""
+        return suggestions_for(self.certainty)
 
     @property
     def primary_mechanism(self) -> MechanismItem | None:
@@ -159,6 +182,7 @@ def study_ref(study) -> StudyRef:
         sample_size=study.sample_size,
         retracted=study.retracted,
         is_example=study.is_example,
+        risk_of_bias=study.risk_of_bias,
     )
 
 
@@ -215,8 +239,11 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
             override_reason=link.weight_override_reason,
             finding_html=link.finding_html,
             submitted_by=link.submitted_by.get_username() if link.submitted_by else "",
+            indirect=link.indirect,
         )
 
+    supporting = [evidence_item(e) for e in evidence if e.stance == Stance.SUPPORTS]
+    contradicting = [evidence_item(e) for e in evidence if e.stance == Stance.CONTRADICTS]
     return ClaimAnalysis(
         slug=claim.slug,
         statement=claim.statement,
@@ -230,8 +257,8 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
         against=claim.against_tally,
         version=version,
         mechanisms=mechanism_items,
-        supporting=[evidence_item(e) for e in evidence if e.stance == Stance.SUPPORTS],
-        contradicting=[evidence_item(e) for e in evidence if e.stance == Stance.CONTRADICTS],
+        supporting=supporting,
+        contradicting=contradicting,
         gold_standard=[
             GoldStandardItem(
                 rank=g.rank,
@@ -241,4 +268,8 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
             )
             for g in claim.gold_standard_designs.order_by("rank")
         ],
+        certainty=certainty_for(
+            evidence=supporting + contradicting, judgements=claim.certainty_judgements()
+        ),
+        sensitivity=sensitivity_checks(evidence=supporting + contradicting, verdict=claim.verdict),
     )

@@ -260,11 +260,21 @@ def _gold_standard(before: ClaimAnalysis, after: ClaimAnalysis) -> list[TextChan
     return changes
 
 
+def _certainty_text(analysis: ClaimAnalysis) -> str:
+    certainty = analysis.certainty
+    if not certainty.assessed:
+        return "Not rated"
+    override = " (editor override)" if certainty.overridden else ""
+    return f"{certainty.label}{override}"
+
+
 def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
     headline = [
         Change(label, a, b)
         for label, a, b in (
             ("Verdict", before.verdict_label, after.verdict_label),
+            ("Certainty", _certainty_text(before), _certainty_text(after)),
+            ("Sensitivity", before.sensitivity_summary or "—", after.sensitivity_summary or "—"),
             ("Pro", before.pro, after.pro),
             ("Against", before.against, after.against),
             ("Claim type", before.claim_type_label, after.claim_type_label),

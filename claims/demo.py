@@ -9,17 +9,27 @@ study is invented, uses the 10.5555 test prefix and is marked `is_example=True`;
 names say "Example" so nobody mistakes it for a publication.
 
 The intended tallies, from the weight rule (evidence/weights.py) and the verdict rule
-(claims/verdicts.py):
+(claims/verdicts.py), and the certainty from the certainty rule (claims/certainty.py), so that
+the demo shows all four levels:
 
     quadriceps-proximity-to-failure   66 /   0  Strong Support    (55 overridden to 66)
+        Low       High, −2 imprecision (18 participants)
     creatine-strength-gains          135 /  30  Strong Support    (85 + 50 / 30)
+        High
     grip-strength-mortality          135 /  25  Strong Support    (55 + 80 / 25)
+        Moderate  High, −1 risk of bias
     low-dose-caffeine-time-trial     130 /  55  Moderate Support  (75 + 55 / 55)
+        Low       High, −1 inconsistency, −1 imprecision
     adults-muscle-strengthening       70 /  25  Moderate Support  (40 + 30 / 25)
+        Very low  Low (cross-sectional), −1 risk of bias, −1 inconsistency
     fasted-cardio-fat-loss            62 /  85  Mixed Evidence    (50 + 12 / 55 + 30)
+        Very low  High, −1 risk of bias, −2 inconsistency, −2 imprecision
     static-stretching-injury          40 / 115  Moderate Against  (40 / 75 + 40)
+        Low       High, −1 risk of bias, −1 inconsistency
     protein-timing-anabolic-window     7 / 140  Strong Against    (7 / 85 + 55)
+        High
     nitrate-sprint-female-athletes    17 /   0  Insufficient      (10 + 7 + 0 retracted)
+        Very low  Very low (animal and review only)
 """
 
 from django.contrib.auth import get_user_model

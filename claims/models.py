@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from claims.analysis import ClaimAnalysis
+from claims.certainty import CertaintyLevel
 from claims.markdown import render_markdown
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
@@ -71,6 +73,44 @@ class Claim(models.Model):
         related_name="+",
         help_text="The latest published analysis version: what readers see.",
     )
+    # Editors' judgements for the certainty rule (claims/certainty.py).
+    publication_bias_suspected = models.BooleanField(
+        "Publication bias suspected",
+        default=False,
+        help_text="Lowers the certainty one level: e.g. only small positive studies published.",
+    )
+    large_effect = models.PositiveSmallIntegerField(
+        "Large effect",
+        choices=[(0, "No"), (1, "Large (+1)"), (2, "Very large (+2)")],
+        default=0,
+        help_text="Raises observational evidence (starting at Low) one or two levels.",
+    )
+    large_effect_reason = models.CharField("Why the effect is large", max_length=500, blank=True)
+    dose_response = models.BooleanField(
+        "Dose-response gradient",
+        default=False,
+        help_text="Raises observational evidence (starting at Low) one level.",
+    )
+    dose_response_reason = models.CharField("Evidence of the gradient", max_length=500, blank=True)
+    residual_confounding = models.BooleanField(
+        "Confounding would reduce the effect",
+        default=False,
+        help_text="Plausible residual confounding would weaken the effect shown, yet it is "
+        "seen: raises observational evidence (starting at Low) one level.",
+    )
+    residual_confounding_reason = models.CharField(
+        "Why confounding would reduce it", max_length=500, blank=True
+    )
+    certainty_override = models.CharField(
+        "Certainty override",
+        max_length=10,
+        choices=CertaintyLevel.choices,
+        blank=True,
+        help_text="Leave empty to use the certainty rule.",
+    )
+    certainty_override_reason = models.CharField(
+        "Reason for certainty override", max_length=500, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -94,6 +134,45 @@ class Claim(models.Model):
     @property
     def is_published(self) -> bool:
         return self.current_version_id is not None
+
+    def clean(self):
+        # Every judgement that moves the certainty is shown to readers with its reason.
+        errors = {}
+        needs_reason = (
+            (self.large_effect, "large_effect_reason", "Say why the effect is large."),
+            (self.dose_response, "dose_response_reason", "Describe the dose-response gradient."),
+            (
+                self.residual_confounding,
+                "residual_confounding_reason",
+                "Say why confounding would reduce the effect.",
+            ),
+            (
+                self.certainty_override,
+                "certainty_override_reason",
+                "Give a reason for overriding the certainty: readers see it.",
+            ),
+        )
+        for is_set, reason_field, message in needs_reason:
+            if is_set and not getattr(self, reason_field).strip():
+                errors[reason_field] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def certainty_judgements(self):
+        """The editors' judgements on this claim, as the certainty rule reads them."""
+        from claims.certainty import EditorJudgements
+
+        return EditorJudgements(
+            publication_bias=self.publication_bias_suspected,
+            large_effect=self.large_effect,
+            large_effect_reason=self.large_effect_reason.strip(),
+            dose_response=self.dose_response,
+            dose_response_reason=self.dose_response_reason.strip(),
+            residual_confounding=self.residual_confounding,
+            residual_confounding_reason=self.residual_confounding_reason.strip(),
+            override=self.certainty_override,
+            override_reason=self.certainty_override_reason.strip(),
+        )
 
     # Written only by recompute_tallies() and publishing, each in its own transaction; a plain
     # save() of a claim loaded earlier (an admin form, say) must not put back stale values.
@@ -159,6 +238,7 @@ class AnalysisVersionQuerySet(models.QuerySet):
             number=number,
             snapshot={**snapshot, "version": number},
             verdict=snapshot["verdict"],
+            certainty=snapshot.get("certainty", {}).get("level", ""),
             pro_tally=snapshot["pro"],
             against_tally=snapshot["against"],
             published_by=published_by,
@@ -177,6 +257,10 @@ class AnalysisVersion(models.Model):
     number = models.PositiveIntegerField()
     snapshot = models.JSONField(help_text="claims.analysis.ClaimAnalysis.to_dict()")
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    # Copied from the snapshot, like the verdict, so that lists can filter on it.
+    certainty = models.CharField(
+        max_length=10, choices=CertaintyLevel.choices, blank=True, default="", db_index=True
+    )
     pro_tally = models.PositiveIntegerField("Pro")
     against_tally = models.PositiveIntegerField("Against")
     published_by = models.ForeignKey(

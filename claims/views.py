@@ -7,9 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from claims.analysis import build_analysis
+from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
 from claims.editors import is_editor
 from claims.models import Claim, Topic
@@ -27,9 +29,12 @@ def _claim_or_404(request, slug):
 
 
 def _page_context(request, claim, analysis, **extra):
+    check = request.GET.get("check", "")
     return {
         "claim": claim,
         "analysis": analysis,
+        # A sensitivity check chosen with ?check=…; its numbers are in the analysis already.
+        "selected_check": next((c for c in analysis.sensitivity if c.key == check), None),
         "show_gold_standard": request.user.is_authenticated,
         "gate_url": f"{reverse('signup')}?{urlencode({'next': request.path})}",
         "latest_number": claim.analysis_version,
@@ -46,6 +51,11 @@ def claim_list(request):
     if topic_slug:
         topic = get_object_or_404(Topic, slug=topic_slug)
         claims = claims.filter(topics=topic)
+    # The certainty of what was published, as readers see it (an unknown value is ignored).
+    certainty = request.GET.get("certainty", "")
+    certainty = CertaintyLevel(certainty) if certainty in CertaintyLevel.values else None
+    if certainty:
+        claims = claims.filter(current_version__certainty=certainty)
     page = Paginator(claims, settings.CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     # Readers see each claim as last published, not the editors' working copy.
     items = [(claim, claim.current_version.analysis) for claim in page.object_list]
@@ -54,6 +64,8 @@ def claim_list(request):
         "items": items,
         "query": query,
         "topic": topic,
+        "certainty": certainty,
+        "certainty_levels": CertaintyLevel,
         "topics": Topic.objects.filter(claims__current_version__isnull=False).distinct(),
         # The "How verdicts are reached" section, written from the rules themselves.
         "verdict_rule": rule_rows(),
@@ -63,18 +75,29 @@ def claim_list(request):
     return render(request, template, context)
 
 
+def _render_claim_page(request, context):
+    # The sensitivity toggles fetch their own section with htmx; everything else is the page.
+    if request.htmx and request.htmx.target == "sensitivity":
+        response = render(request, "claims/_sensitivity.html", context)
+    else:
+        response = render(request, "claims/claim_detail.html", context)
+    # One URL answers with the page or the section: caches must keep them apart.
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
 @require_GET
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)
     if not claim.is_published:
         # Only editors get here: the working copy of a claim readers cannot see yet.
         context = _page_context(request, claim, build_analysis(claim, version=1), mode="draft")
-        return render(request, "claims/claim_detail.html", context)
+        return _render_claim_page(request, context)
     unpublished = is_editor(request.user) and has_unpublished_changes(claim)
     context = _page_context(
         request, claim, claim.current_version.analysis, mode="current", unpublished=unpublished
     )
-    return render(request, "claims/claim_detail.html", context)
+    return _render_claim_page(request, context)
 
 
 @require_GET
@@ -85,7 +108,7 @@ def claim_preview(request, slug):
     claim = get_object_or_404(Claim.objects.select_related("current_version"), slug=slug)
     analysis = build_analysis(claim, version=claim.analysis_version + 1)
     context = _page_context(request, claim, analysis, mode="preview")
-    return render(request, "claims/claim_detail.html", context)
+    return _render_claim_page(request, context)
 
 
 @require_GET
@@ -93,7 +116,7 @@ def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
     context = _page_context(request, claim, version.analysis, mode="version", version=version)
-    return render(request, "claims/claim_detail.html", context)
+    return _render_claim_page(request, context)
 
 
 @require_GET

@@ -52,7 +52,15 @@ class EvidenceForClaimInline(admin.TabularInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ("study",)
-    fields = ("study", "stance", "finding", "weight", "weight_override", "weight_override_reason")
+    fields = (
+        "study",
+        "stance",
+        "finding",
+        "weight",
+        "weight_override",
+        "weight_override_reason",
+        "indirect",
+    )
     readonly_fields = ("weight",)
 
 
@@ -64,8 +72,8 @@ class GoldStandardDesignInline(admin.StackedInline):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ("claim", "study", "stance", "weight", "weight_override")
-    list_filter = ("stance",)
+    list_display = ("claim", "study", "stance", "weight", "weight_override", "indirect")
+    list_filter = ("stance", "indirect")
     search_fields = ("claim__statement", "claim__slug", "study__doi", "study__title")
     autocomplete_fields = ("claim", "study")
     readonly_fields = ("computed_weight", "weight")

@@ -175,6 +175,11 @@ class Evidence(models.Model):
     )
     weight_override_reason = models.CharField("Reason for override", max_length=500, blank=True)
     weight = models.PositiveSmallIntegerField(default=0, editable=False)
+    indirect = models.BooleanField(
+        default=False,
+        help_text="The study's population, intervention or outcome differs from the claim's "
+        "(it counts towards indirectness in the certainty rating).",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

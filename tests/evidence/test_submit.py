@@ -328,7 +328,7 @@ def test_anonymous_readers_follow_a_plain_link(client, claim):
         "Community contributions welcome</a>",
         html,
     )
-    assert "hx-get=" not in html
+    assert 'hx-get="/claims/caffeine/evidence/new/' not in html
 
 
 def test_the_study_facts_part_follows_the_doi(member_client, claim):

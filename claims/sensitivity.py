@@ -1,0 +1,81 @@
+"""Sensitivity checks: does the verdict survive without the weakest evidence?
+
+Each check keeps part of a claim's evidence items (or undoes the editors' weight overrides),
+sums Pro and Against again and applies the verdict rule:
+
+    Randomised trials only        only randomised controlled trials count
+    Low risk of bias only         only studies at low risk of bias count
+    Studies of 30 or more people  only studies with a sample size of at least 30 count
+    Without editor overrides      every study weighs what the weight rule gives it
+
+The items are those of a `ClaimAnalysis` (plain data): no queries, no request.
+"""
+
+from dataclasses import dataclass
+
+from claims.verdicts import verdict_for
+from evidence.choices import RiskOfBias, Stance, StudyDesign
+
+MIN_SAMPLE_SIZE = 30
+
+
+@dataclass
+class SensitivityCheck:
+    key: str
+    label: str
+    pro: int
+    against: int
+    verdict: str
+    verdict_label: str
+    holds: bool
+
+
+def _rule_weight(item) -> int:
+    # A retracted study weighs nothing, override or not.
+    return 0 if item.study.retracted else item.computed_weight
+
+
+CHECKS = (
+    ("rct", "Randomised trials only", lambda i: i.study.design == StudyDesign.RCT, None),
+    ("low_bias", "Low risk of bias only", lambda i: i.study.risk_of_bias == RiskOfBias.LOW, None),
+    (
+        "n30",
+        f"Studies of {MIN_SAMPLE_SIZE} or more people",
+        lambda i: (i.study.sample_size or 0) >= MIN_SAMPLE_SIZE,
+        None,
+    ),
+    ("no_overrides", "Without editor overrides", lambda i: True, _rule_weight),
+)
+
+CHECK_KEYS = tuple(key for key, *_ in CHECKS)
+
+
+def sensitivity_checks(*, evidence, verdict: str) -> list[SensitivityCheck]:
+    """Pro, Against and verdict under each check, and whether the verdict (`verdict`) holds."""
+    results = []
+    for key, label, keep, weigh in CHECKS:
+        weigh = weigh or (lambda i: i.weight)
+        kept = [item for item in evidence if keep(item)]
+        pro = sum(weigh(i) for i in kept if i.stance == Stance.SUPPORTS)
+        against = sum(weigh(i) for i in kept if i.stance == Stance.CONTRADICTS)
+        outcome = verdict_for(pro, against)
+        results.append(
+            SensitivityCheck(
+                key=key,
+                label=label,
+                pro=pro,
+                against=against,
+                verdict=outcome.value,
+                verdict_label=outcome.label,
+                holds=outcome == verdict,
+            )
+        )
+    return results
+
+
+def summary(checks: list[SensitivityCheck]) -> str:
+    """ "The verdict holds under 3 of 4 checks." ("" when there are no checks)."""
+    if not checks:
+        return ""
+    held = sum(check.holds for check in checks)
+    return f"The verdict holds under {held} of {len(checks)} checks."
