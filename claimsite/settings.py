@@ -92,6 +92,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# dumpdata, loaddata and `backup --format=json` keep timestamps to the microsecond.
+SERIALIZATION_MODULES = {"json": "claimsite.serializers"}
+
 FORM_RENDERER = "claimsite.forms.SiteFormRenderer"
 
 LOGIN_URL = "login"
