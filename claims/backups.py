@@ -51,6 +51,7 @@ def file_format(path: Path) -> str:
 def backup(path: Path, *, using: str = "default", format: str = "native") -> None:
     """Write a backup of database `using` to `path`, replacing it only once complete."""
     connection = connections[using]
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -253,11 +254,16 @@ def import_json(stream, *, using="default"):
         raise BackupError("Not a JSON backup of this site (made by `backup --format=json`).")
     if document.get("version") != EXPORT_VERSION:
         raise BackupError(f"Unknown export version {document.get('version')!r}.")
+    migrations, objects = document.get("migrations"), document.get("objects")
+    if not (isinstance(migrations, list) and all(isinstance(name, str) for name in migrations)):
+        raise BackupError("The backup's list of migrations is damaged; nothing was restored.")
+    if not isinstance(objects, list):
+        raise BackupError("The backup's rows are missing; nothing was restored.")
     connection = connections[using]
     here = applied_migrations(connection)
-    if here != document["migrations"]:
-        missing = [name for name in document["migrations"] if name not in here]
-        extra = [name for name in here if name not in document["migrations"]]
+    if here != migrations:
+        missing = [name for name in migrations if name not in here]
+        extra = [name for name in here if name not in migrations]
         raise BackupError(
             "The database's schema differs from the backup's. "
             + (f"Not applied here: {', '.join(missing[:5])}. " if missing else "")
@@ -272,7 +278,7 @@ def import_json(stream, *, using="default"):
             "flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0
         )
         with connection.constraint_checks_disabled():
-            for item in serializers.deserialize("python", document["objects"], using=using):
+            for item in serializers.deserialize("python", objects, using=using):
                 # A raw save, as loaddata does: no model save() logic, no auto_now, values
                 # stored exactly as exported.
                 item.save(using=using)
@@ -282,4 +288,4 @@ def import_json(stream, *, using="default"):
             with connection.cursor() as cursor:
                 for sql in sequences:
                     cursor.execute(sql)
-    return len(document["objects"])
+    return len(objects)
