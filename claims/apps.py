@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 def _restore_editors_group(sender, using, apps=global_apps, **kwargs):
@@ -21,4 +21,12 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self):
+        from claims import immutable_history
+
         post_migrate.connect(_restore_editors_group, sender=self)
+        post_migrate.connect(immutable_history.repair_triggers, sender=self)
+        pre_save.connect(
+            immutable_history.refuse_fixture_overwrite,
+            sender="claims.AnalysisVersion",
+            dispatch_uid="claims_refuse_fixture_overwrite",
+        )
