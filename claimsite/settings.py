@@ -110,6 +110,16 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minim
 SUBMISSIONS_MAX_PENDING = env_int("SUBMISSIONS_MAX_PENDING", 10, minimum=1)
 SUBMISSIONS_MAX_PER_DAY = env_int("SUBMISSIONS_MAX_PER_DAY", 20, minimum=1)
 
+# Crossref (evidence/crossref.py): study facts and retraction notices by DOI. Setting
+# CROSSREF_MAILTO puts the site in Crossref's "polite pool" of identified clients.
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org").strip()
+if not CROSSREF_API_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("CROSSREF_API_URL must be an http:// or https:// URL.")
+CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "").strip()
+CROSSREF_TIMEOUT = env_int("CROSSREF_TIMEOUT", 5, minimum=1)
+# Seconds between two requests of check_retractions and refresh_studies, to stay polite.
+CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
+
 # Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
 globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
