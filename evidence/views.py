@@ -13,6 +13,7 @@ from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import ApproveForm, RejectForm, SubmissionForm
 from evidence.models import AlreadyReviewed, Study, Submission, submission_limit_message
+from evidence.notices import headline
 
 
 @require_GET
@@ -21,10 +22,17 @@ def study_detail(request, doi):
         study = Study.objects.get_by_doi(doi)
     except Study.DoesNotExist:
         raise Http404("No study with this DOI is on the site.") from None
+    notices = list(study.notices.all())
     return render(
         request,
         "evidence/study_detail.html",
-        {"study": study, "weight": study.weight(), **published_citations(study)},
+        {
+            "study": study,
+            "weight": study.weight(),
+            "notices": notices,
+            "headline_notice": headline(notices),
+            **published_citations(study),
+        },
     )
 
 
