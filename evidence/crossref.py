@@ -25,6 +25,10 @@ from django.utils.html import strip_tags
 
 FOUND_CACHE_SECONDS = 24 * 60 * 60
 NOT_FOUND_CACHE_SECONDS = 60 * 60
+# After Crossref failed to answer, pages stop asking for a minute: a moderation queue of ten
+# new DOIs must not wait ten timeouts while Crossref is down.
+DOWN_KEY = "crossref:down"
+DOWN_SECONDS = 60
 
 # Crossref's own length limits are far above ours; cut to what the Study fields hold.
 TITLE_MAX, AUTHORS_MAX, JOURNAL_MAX, SHORT_MAX = 500, 1000, 300, 30
@@ -124,11 +128,16 @@ def lookup(doi: str, *, use_cache: bool = True) -> Result:
         cached = cache.get(key)
         if cached is not None:
             return cached
+        down = cache.get(DOWN_KEY)
+        if down is not None:
+            return down
     result = _fetch_work(doi)
     if isinstance(result, Found):
         cache.set(key, result, FOUND_CACHE_SECONDS)
     elif isinstance(result, NotFound):
         cache.set(key, result, NOT_FOUND_CACHE_SECONDS)
+    elif isinstance(result, Unreachable):
+        cache.set(DOWN_KEY, result, DOWN_SECONDS)
     return result
 
 

@@ -3,12 +3,15 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from evidence import crossref
 from evidence.choices import Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.models import Evidence, Study, Submission
 
 NOTE_MAX = 5000
-FACT_FIELDS = ("title", "year", "journal", "design")
+FACT_FIELDS = ("title", "authors", "year", "journal", "design")
+# The facts Crossref can supply; design and sample size are a reader's judgement.
+CROSSREF_FIELDS = ("title", "authors", "journal", "year")
 
 
 class SubmissionForm(forms.ModelForm):
@@ -28,7 +31,17 @@ class SubmissionForm(forms.ModelForm):
 
     class Meta:
         model = Submission
-        fields = ("doi", "stance", "note", "title", "year", "journal", "design", "sample_size")
+        fields = (
+            "doi",
+            "stance",
+            "note",
+            "title",
+            "authors",
+            "year",
+            "journal",
+            "design",
+            "sample_size",
+        )
         labels = {"design": "Study design", "sample_size": "Sample size"}
 
     def __init__(self, *args, claim, submitter, **kwargs):
@@ -36,9 +49,13 @@ class SubmissionForm(forms.ModelForm):
         self.claim = claim
         self.submitter = submitter
         self.known_study = None
+        self.crossref = None  # what Crossref said about a DOI new to the site, if asked
+        if self.is_bound:
+            self._fill_from_crossref()
         self.fields["design"].choices = [("", "—")] + list(StudyDesign.choices)
         for name in ("title", "year", "journal", "design", "sample_size"):
             self.fields[name].help_text = ""
+        self.fields["authors"].help_text = "Family name and initials: Refalo MC, Helms ER, …"
         # With htmx, a changed DOI asks whether the site knows the study (study facts or not).
         self.fields["doi"].widget.attrs.update(
             {
@@ -49,6 +66,24 @@ class SubmissionForm(forms.ModelForm):
                 "hx-include": "#study-facts",
             }
         )
+
+    def _fill_from_crossref(self):
+        """For a DOI new to the site, take Crossref's facts for the fields left empty, so a
+        member without JavaScript gets them too (the form comes back with them to check)."""
+        try:
+            doi = normalize_doi(self.data.get("doi", ""))
+        except InvalidDOI:
+            return
+        if Study.objects.filter(doi=doi).exists():
+            return
+        self.crossref = crossref.lookup(doi)
+        if isinstance(self.crossref, crossref.Found):
+            data = self.data.copy()
+            for name in CROSSREF_FIELDS:
+                value = getattr(self.crossref.work, name)
+                if value and not str(data.get(name, "")).strip():
+                    data[name] = value
+            self.data = data
 
     def clean_doi(self):
         try:
@@ -93,7 +128,7 @@ class SubmissionForm(forms.ModelForm):
         submission.submitter = self.submitter
         if self.known_study is not None:
             # The site's facts win; nothing the member typed about a known study is used.
-            for name in ("title", "year", "journal", "design", "sample_size"):
+            for name in ("title", "authors", "year", "journal", "design", "sample_size"):
                 setattr(submission, name, Submission._meta.get_field(name).get_default())
         if commit:
             submission.save()
@@ -132,8 +167,10 @@ class ApproveForm(forms.Form):
                 del self.fields[name]
 
     @classmethod
-    def initial_for(cls, submission):
+    def initial_for(cls, submission, work=None):
+        """The submission's facts, with Crossref's `work` for any the member left empty."""
         return {
+            "authors": submission.authors or (work.authors if work else ""),
             "title": submission.title,
             "journal": submission.journal,
             "year": submission.year,

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from evidence import crossref as client
 from evidence.crossref import Found, Malformed, NotFound, Unreachable
@@ -97,13 +98,18 @@ def test_it_gives_up_on_a_server_that_hangs_after_one_retry(crossref):
     assert len(crossref.requests) == 2
 
 
-def test_it_reports_a_server_error_after_one_retry_and_does_not_cache_it(crossref):
+def test_it_reports_a_server_error_after_one_retry_and_rests_for_a_minute(crossref):
     crossref.mode = "500"
     result = client.lookup(REFERENCE_DOI)
     assert isinstance(result, Unreachable)
     assert result.message == "Crossref could not be reached (it answered HTTP 500)."
     assert len(crossref.requests) == 2
     crossref.mode = "ok"
+    # Pages do not wait on a Crossref that just failed them…
+    assert isinstance(client.lookup("10.9999/concern.2020.5"), Unreachable)
+    assert len(crossref.requests) == 2
+    # …and ask again once the minute is over (the failure itself was never cached).
+    cache.delete(client.DOWN_KEY)
     assert isinstance(client.lookup(REFERENCE_DOI), Found)
 
 
