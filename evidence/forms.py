@@ -196,6 +196,80 @@ class ApproveForm(forms.Form):
         return facts
 
 
+class StudyAdminForm(forms.ModelForm):
+    """The admin's study form: a DOI is enough, the facts left empty come from Crossref."""
+
+    class Meta:
+        model = Study
+        fields = (
+            "doi",
+            "title",
+            "authors",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "year",
+            "design",
+            "sample_size",
+            "population",
+            "risk_of_bias",
+            "retracted",
+            "retraction_note",
+            "is_example",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.crossref = None
+        for name in ("title", "year"):
+            self.fields[name].required = False
+        self.fields["title"].help_text = "Leave empty to take it from Crossref."
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [n for n in Study.CROSSREF_FACTS if cleaned.get(n) in (None, "")]
+        doi = _normalized_or_none(cleaned.get("doi"))
+        if doi and missing and not cleaned.get("is_example"):
+            self.crossref = crossref.lookup(doi)
+            if isinstance(self.crossref, crossref.Found):
+                for name in missing:
+                    value = getattr(self.crossref.work, name)
+                    if value:
+                        cleaned[name] = value
+        why = f" {self.crossref.message}" if self.crossref and not self.crossref.ok else ""
+        for name in ("title", "year"):
+            if cleaned.get(name) in (None, ""):
+                self.add_error(name, f"Type the {name}: Crossref could not supply it.{why}")
+        return cleaned
+
+
+def _normalized_or_none(raw):
+    try:
+        return normalize_doi(raw) if raw else None
+    except InvalidDOI:
+        return None
+
+
+def facts_from_crossref(form, data, files) -> tuple[dict, object]:
+    """The study form's values as posted, with every fact Crossref has put in their place:
+    what the admin's "Fetch from DOI" button shows. Returns (initial values, lookup result)."""
+    initial = {
+        name: field.widget.value_from_datadict(data, files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    doi = _normalized_or_none(initial.get("doi"))
+    if doi is None:
+        return initial, None
+    result = crossref.lookup(doi)
+    if isinstance(result, crossref.Found):
+        for name in Study.CROSSREF_FACTS:
+            value = getattr(result.work, name)
+            if value:
+                initial[name] = value
+    return initial, result
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
