@@ -85,3 +85,35 @@ def test_a_retracted_study_is_flagged_on_its_page_and_the_claims(
     assert page.locator(".citations").first.get_by_text("Retracted 2 November 2023").is_visible()
     screenshot(page, "crossref-retracted-claim")
     assert page.errors == []
+
+
+def test_an_editor_fetches_a_studys_facts_from_its_doi(
+    live_server, page, crossref, transactional_db, screenshot
+):
+    from django.contrib.auth.models import Group
+
+    editor = User.objects.create_user("edith", "edith@example.org", "editor-pass-123")
+    editor.is_staff = True
+    editor.save()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    missing = []
+    page.on("response", lambda r: r.status == 404 and missing.append(r.url))
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/evidence/study/add/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill("editor-pass-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/evidence/study/add/")
+
+    page.get_by_label("DOI").fill(REFERENCE_DOI)
+    page.get_by_label("Sample size").fill("18")
+    page.get_by_role("button", name="Fetch from DOI").click()
+    page.get_by_text("Filled in from Crossref: check the facts, then save.").wait_for()
+    assert page.get_by_label("Authors").input_value() == (
+        "Refalo MC, Helms ER, Robinson ZP, Hamilton DL, Fyfe JJ"
+    )
+    assert page.get_by_label("Sample size").input_value() == "18"
+    screenshot(page, "crossref-admin-fetch")
+    page.get_by_label("Design:", exact=True).select_option("rct")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was added successfully").wait_for()
+    assert missing == []
