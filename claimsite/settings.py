@@ -6,7 +6,14 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from claimsite.env import database_from_url, email_from_url, env_bool, env_int, env_list
+from claimsite.env import (
+    database_from_url,
+    email_from_url,
+    env_bool,
+    env_http_url,
+    env_int,
+    env_list,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -112,9 +119,7 @@ SUBMISSIONS_MAX_PER_DAY = env_int("SUBMISSIONS_MAX_PER_DAY", 20, minimum=1)
 
 # Crossref (evidence/crossref.py): study facts and retraction notices by DOI. Setting
 # CROSSREF_MAILTO puts the site in Crossref's "polite pool" of identified clients.
-CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org").strip()
-if not CROSSREF_API_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured("CROSSREF_API_URL must be an http:// or https:// URL.")
+CROSSREF_API_URL = env_http_url("CROSSREF_API_URL", "https://api.crossref.org")
 CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "").strip()
 CROSSREF_TIMEOUT = env_int("CROSSREF_TIMEOUT", 5, minimum=1)
 # Seconds between two requests of check_retractions and refresh_studies, to stay polite.

@@ -139,9 +139,8 @@ class ApproveForm(forms.Form):
     """What an editor may correct when approving: the new study's facts and the weight."""
 
     title = forms.CharField(label="Title", max_length=500)
-    authors = forms.CharField(
-        label="Authors", max_length=1000, required=False, help_text="Refalo MC, Helms ER, …"
-    )
+    # Required, so that an approved study never shows "Unknown authors".
+    authors = forms.CharField(label="Authors", max_length=1000, help_text="Refalo MC, Helms ER, …")
     journal = forms.CharField(label="Journal", max_length=300, required=False)
     year = forms.IntegerField(label="Year", min_value=1600, max_value=2100)
     design = forms.ChoiceField(label="Study design", choices=StudyDesign.choices)
