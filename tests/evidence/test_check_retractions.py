@@ -132,7 +132,7 @@ def test_a_notice_found_by_the_updates_filter_retracts_the_study(crossref, db):
     assert claim.versions.count() == 2
 
 
-def test_an_expression_of_concern_is_published_without_changing_the_weight(crossref, db):
+def test_an_expression_of_concern_is_published_without_changing_the_weight(crossref, db, client):
     study = make_study(doi="10.9999/concern.2020.5")
     claim = make_claim()
     evidence = make_evidence(claim, study)
@@ -149,6 +149,9 @@ def test_an_expression_of_concern_is_published_without_changing_the_weight(cross
         "expression_of_concern",
         "Expression of concern",
     )
+    page = client.get(f"/claims/{claim.slug}/").content.decode()
+    assert '<span class="flag flag--concern">Expression of concern 9 February 2024</span>' in page
+    assert 'href="https://doi.org/10.9999/eoc.2024.1"' in page
 
 
 def test_it_never_looks_up_example_studies(crossref, db):
