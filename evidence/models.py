@@ -202,7 +202,7 @@ class Notice(models.Model):
     )
 
     class Meta:
-        ordering = ["study", "date", "pk"]
+        ordering = ["date", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["study", "kind", "notice_doi"], name="notice_unique_per_study"

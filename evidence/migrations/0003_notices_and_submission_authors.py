@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('study', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='evidence.study')),
             ],
             options={
-                'ordering': ['study', 'date', 'pk'],
+                'ordering': ['date', 'pk'],
                 'constraints': [models.UniqueConstraint(fields=('study', 'kind', 'notice_doi'), name='notice_unique_per_study')],
             },
         ),
