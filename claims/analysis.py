@@ -7,6 +7,7 @@
 
 import html
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from datetime import date
 from typing import Any, get_args, get_origin, get_type_hints
 
 from django.db.models import Prefetch
@@ -42,6 +43,19 @@ class StudyRef:
     retracted: bool
     is_example: bool
     risk_of_bias: str = ""
+    # The notice readers must see (evidence/notices.py: headline): a retraction or a concern.
+    notice: str = ""
+    notice_label: str = ""
+    notice_date: str = ""  # ISO date, "" when Crossref gives none
+    notice_url: str = ""
+
+    @property
+    def notice_when(self) -> str:
+        """The notice's date as readers read it: “2 November 2023”."""
+        if not self.notice_date:
+            return ""
+        day = date.fromisoformat(self.notice_date)
+        return f"{day.day} {day:%B %Y}"
 
 
 @dataclass
@@ -171,6 +185,8 @@ def _lead_excerpt(lead_html: str) -> tuple[str, bool]:
 
 
 def study_ref(study) -> StudyRef:
+    """The study as a version shows it; its notices should be prefetched."""
+    notice = study.headline_notice
     return StudyRef(
         doi=study.doi,
         short_authors=study.short_authors,
@@ -183,6 +199,10 @@ def study_ref(study) -> StudyRef:
         retracted=study.retracted,
         is_example=study.is_example,
         risk_of_bias=study.risk_of_bias,
+        notice=notice.kind if notice else "",
+        notice_label=notice.get_kind_display() if notice else "",
+        notice_date=notice.date.isoformat() if notice and notice.date else "",
+        notice_url=notice.url if notice else "",
     )
 
 
@@ -192,12 +212,16 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
     `version` is the number to show on it; publishing stamps the real one.
     """
     evidence = list(
-        claim.evidence.select_related("study", "submitted_by").order_by("-weight", "-study__year")
+        claim.evidence.select_related("study", "submitted_by")
+        .prefetch_related("study__notices")
+        .order_by("-weight", "-study__year")
     )
     mechanisms = claim.mechanisms.order_by("rank").prefetch_related(
         Prefetch(
             "steps",
-            queryset=CausalStep.objects.order_by("order").prefetch_related("cited_studies"),
+            queryset=CausalStep.objects.order_by("order").prefetch_related(
+                "cited_studies", "cited_studies__notices"
+            ),
         )
     )
     mechanism_items = []

@@ -45,6 +45,16 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_http_url(name: str, default: str) -> str:
+    """An http(s) URL with a host, without a trailing slash; anything else is an error."""
+    raw = os.environ.get(name)
+    value = (default if raw is None or not raw.strip() else raw).strip().rstrip("/")
+    url = urlsplit(value)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be an http:// or https:// URL.")
+    return value
+
+
 def database_from_url(name: str, *, sqlite_path: Path) -> dict:
     """Build the DATABASES["default"] entry from the URL in `name`; unset means SQLite."""
     raw = os.environ.get(name, "").strip()

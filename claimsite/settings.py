@@ -6,7 +6,14 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from claimsite.env import database_from_url, email_from_url, env_bool, env_int, env_list
+from claimsite.env import (
+    database_from_url,
+    email_from_url,
+    env_bool,
+    env_http_url,
+    env_int,
+    env_list,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -113,6 +120,14 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minim
 # Community submissions: per member, pending at once and submitted in any 24 hours.
 SUBMISSIONS_MAX_PENDING = env_int("SUBMISSIONS_MAX_PENDING", 10, minimum=1)
 SUBMISSIONS_MAX_PER_DAY = env_int("SUBMISSIONS_MAX_PER_DAY", 20, minimum=1)
+
+# Crossref (evidence/crossref.py): study facts and retraction notices by DOI. Setting
+# CROSSREF_MAILTO puts the site in Crossref's "polite pool" of identified clients.
+CROSSREF_API_URL = env_http_url("CROSSREF_API_URL", "https://api.crossref.org")
+CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "").strip()
+CROSSREF_TIMEOUT = env_int("CROSSREF_TIMEOUT", 5, minimum=1)
+# Seconds between two requests of check_retractions and refresh_studies, to stay polite.
+CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
 
 # Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
 globals().update(email_from_url("EMAIL_URL"))

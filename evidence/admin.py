@@ -1,31 +1,46 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from claimsite.admin import RecordAdmin
 from evidence import moderation
 from evidence.doi import InvalidDOI, normalize_doi
-from evidence.forms import RejectForm
+from evidence.forms import RejectForm, StudyAdminForm, facts_from_crossref
 from evidence.models import Evidence, GoldStandardDesign, Study, Submission
 from evidence.moderation import AlreadyReviewed
+
+FETCH = "_fetch_crossref"
 
 
 @admin.register(Study)
 class StudyAdmin(admin.ModelAdmin):
+    form = StudyAdminForm
     list_display = ("doi", "title", "year", "design", "sample_size", "risk_of_bias", "retracted")
     list_filter = ("design", "year", "retracted", "risk_of_bias", "is_example")
     search_fields = ("doi", "title", "authors", "journal")
-    readonly_fields = ("rule_weight", "created_at", "updated_at")
+    readonly_fields = ("rule_weight", "notices_from_crossref", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("doi", "title", "authors")}),
+        (
+            None,
+            {
+                "fields": ("doi", "title", "authors"),
+                "description": "A DOI and a design are enough: empty facts are filled in from "
+                "Crossref when you save, and “Fetch from DOI” refreshes them now.",
+            },
+        ),
         ("Publication", {"fields": ("journal", ("volume", "issue", "pages"), "year")}),
         (
             "Design and quality",
             {"fields": ("design", "sample_size", "population", "risk_of_bias", "rule_weight")},
         ),
-        ("Status", {"fields": ("retracted", "retraction_note", "is_example")}),
+        (
+            "Status",
+            {"fields": ("retracted", "retraction_note", "notices_from_crossref", "is_example")},
+        ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
@@ -46,6 +61,79 @@ class StudyAdmin(admin.ModelAdmin):
         weight = study.weight()
         parts = ", ".join(f"{part.label} ({part.points:+d})" for part in weight.parts)
         return format_html("<strong>{}</strong> — {}", weight.value, parts)
+
+    @admin.display(description="Notices (from Crossref)")
+    def notices_from_crossref(self, study):
+        notices = list(study.notices.prefetch_related("claims_awaiting_editor")) if study.pk else []
+        if not notices:
+            return "None recorded. check_retractions asks Crossref daily."
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}{}",
+            (
+                (
+                    notice,
+                    ", awaiting an editor on: "
+                    + ", ".join(c.slug for c in notice.claims_awaiting_editor.all())
+                    if notice.claims_awaiting_editor.all()
+                    else "",
+                )
+                for notice in notices
+            ),
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and FETCH in request.POST:
+            return self._fetch_from_doi(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _fetch_from_doi(self, request, object_id, form_url, extra_context):
+        """Show the form again with Crossref's facts in place; nothing is saved until the
+        editor saves. Posted with htmx, the page's form is swapped for this one."""
+        obj = self.get_object(request, object_id) if object_id else None
+        if object_id and obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        add = obj is None
+        if not (
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
+        ):
+            raise PermissionDenied
+        form_class = self.get_form(request, obj, change=not add)
+        initial, result = facts_from_crossref(form_class(), request.POST, request.FILES)
+        form = form_class(instance=obj, initial=initial)
+        if result is None:
+            outcome = "Type a DOI first: Crossref is asked by DOI."
+        elif result.ok:
+            outcome = "Filled in from Crossref: check the facts, then save."
+        else:
+            outcome = f"{result.message} Type the facts yourself."
+        admin_form = helpers.AdminForm(
+            form,
+            list(self.get_fieldsets(request, obj)),
+            self.get_prepopulated_fields(request, obj),
+            self.get_readonly_fields(request, obj),
+            model_admin=self,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add study" if add else "Change study",
+            "subtitle": None if add else str(obj),
+            "adminform": admin_form,
+            "object_id": object_id,
+            "original": obj,
+            "is_popup": False,
+            "to_field": None,
+            "media": self.media + admin_form.media,
+            "inline_admin_formsets": [],
+            "errors": [],
+            "preserved_filters": self.get_preserved_filters(request),
+            "crossref_outcome": outcome,
+            "crossref_ok": bool(result and result.ok),
+            **(extra_context or {}),
+        }
+        return self.render_change_form(
+            request, context, add=add, change=not add, obj=obj, form_url=form_url
+        )
 
 
 class EvidenceForClaimInline(admin.TabularInline):

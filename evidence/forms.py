@@ -3,13 +3,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from evidence import crossref
 from evidence.choices import Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.models import Evidence, Study, Submission
 
 NOTE_MAX = 5000
 # Needed when the DOI is new to the site. Not the journal: preprints have none.
-FACT_FIELDS = ("title", "year", "design")
+FACT_FIELDS = ("title", "authors", "year", "design")
+# The facts Crossref can supply; design and sample size are a reader's judgement.
+CROSSREF_FIELDS = ("title", "authors", "journal", "year")
 
 
 class SubmissionForm(forms.ModelForm):
@@ -31,7 +34,17 @@ class SubmissionForm(forms.ModelForm):
 
     class Meta:
         model = Submission
-        fields = ("doi", "stance", "note", "title", "year", "journal", "design", "sample_size")
+        fields = (
+            "doi",
+            "stance",
+            "note",
+            "title",
+            "authors",
+            "year",
+            "journal",
+            "design",
+            "sample_size",
+        )
         labels = {"design": "Study design", "sample_size": "Sample size"}
 
     def __init__(self, *args, claim, submitter, **kwargs):
@@ -39,9 +52,13 @@ class SubmissionForm(forms.ModelForm):
         self.claim = claim
         self.submitter = submitter
         self.known_study = None
+        self.crossref = None  # what Crossref said about a DOI new to the site, if asked
+        if self.is_bound:
+            self._fill_from_crossref()
         self.fields["design"].choices = [("", "—")] + list(StudyDesign.choices)
         for name in ("title", "year", "journal", "design", "sample_size"):
             self.fields[name].help_text = ""
+        self.fields["authors"].help_text = "Family name and initials: Refalo MC, Helms ER, …"
         # Shown only while the DOI is new to the site, the facts are then required: say so
         # before the member submits. (The form is `novalidate`: clean() decides, not the browser.)
         for name in FACT_FIELDS:
@@ -56,6 +73,24 @@ class SubmissionForm(forms.ModelForm):
                 "hx-include": "#study-facts",
             }
         )
+
+    def _fill_from_crossref(self):
+        """For a DOI new to the site, take Crossref's facts for the fields left empty, so a
+        member without JavaScript gets them too (the form comes back with them to check)."""
+        try:
+            doi = normalize_doi(self.data.get("doi", ""))
+        except InvalidDOI:
+            return
+        if Study.objects.filter(doi=doi).exists():
+            return
+        self.crossref = crossref.lookup(doi)
+        if isinstance(self.crossref, crossref.Found):
+            data = self.data.copy()
+            for name in CROSSREF_FIELDS:
+                value = getattr(self.crossref.work, name)
+                if value and not str(data.get(name, "")).strip():
+                    data[name] = value
+            self.data = data
 
     def clean_doi(self):
         try:
@@ -100,7 +135,7 @@ class SubmissionForm(forms.ModelForm):
         submission.submitter = self.submitter
         if self.known_study is not None:
             # The site's facts win; nothing the member typed about a known study is used.
-            for name in ("title", "year", "journal", "design", "sample_size"):
+            for name in ("title", "authors", "year", "journal", "design", "sample_size"):
                 setattr(submission, name, Submission._meta.get_field(name).get_default())
         if commit:
             submission.save()
@@ -111,9 +146,8 @@ class ApproveForm(forms.Form):
     """What an editor may correct when approving: the new study's facts and the weight."""
 
     title = forms.CharField(label="Title", max_length=500)
-    authors = forms.CharField(
-        label="Authors", max_length=1000, required=False, help_text="Refalo MC, Helms ER, …"
-    )
+    # Required, so that an approved study never shows "Unknown authors".
+    authors = forms.CharField(label="Authors", max_length=1000, help_text="Refalo MC, Helms ER, …")
     journal = forms.CharField(label="Journal", max_length=300, required=False)
     year = forms.IntegerField(label="Year", min_value=1600, max_value=2100)
     design = forms.ChoiceField(label="Study design", choices=StudyDesign.choices)
@@ -139,8 +173,10 @@ class ApproveForm(forms.Form):
                 del self.fields[name]
 
     @classmethod
-    def initial_for(cls, submission):
+    def initial_for(cls, submission, work=None):
+        """The submission's facts, with Crossref's `work` for any the member left empty."""
         return {
+            "authors": submission.authors or (work.authors if work else ""),
             "title": submission.title,
             "journal": submission.journal,
             "year": submission.year,
@@ -164,6 +200,80 @@ class ApproveForm(forms.Form):
         facts["authors"] = facts["authors"] or ""
         facts["journal"] = facts["journal"] or ""
         return facts
+
+
+class StudyAdminForm(forms.ModelForm):
+    """The admin's study form: a DOI is enough, the facts left empty come from Crossref."""
+
+    class Meta:
+        model = Study
+        fields = (
+            "doi",
+            "title",
+            "authors",
+            "journal",
+            "volume",
+            "issue",
+            "pages",
+            "year",
+            "design",
+            "sample_size",
+            "population",
+            "risk_of_bias",
+            "retracted",
+            "retraction_note",
+            "is_example",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.crossref = None
+        for name in ("title", "year"):
+            self.fields[name].required = False
+        self.fields["title"].help_text = "Leave empty to take it from Crossref."
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [n for n in Study.CROSSREF_FACTS if cleaned.get(n) in (None, "")]
+        doi = _normalized_or_none(cleaned.get("doi"))
+        if doi and missing and not cleaned.get("is_example"):
+            self.crossref = crossref.lookup(doi)
+            if isinstance(self.crossref, crossref.Found):
+                for name in missing:
+                    value = getattr(self.crossref.work, name)
+                    if value:
+                        cleaned[name] = value
+        why = f" {self.crossref.message}" if self.crossref and not self.crossref.ok else ""
+        for name in ("title", "year"):
+            if cleaned.get(name) in (None, ""):
+                self.add_error(name, f"Type the {name}: Crossref could not supply it.{why}")
+        return cleaned
+
+
+def _normalized_or_none(raw):
+    try:
+        return normalize_doi(raw) if raw else None
+    except InvalidDOI:
+        return None
+
+
+def facts_from_crossref(form, data, files) -> tuple[dict, object]:
+    """The study form's values as posted, with every fact Crossref has put in their place:
+    what the admin's "Fetch from DOI" button shows. Returns (initial values, lookup result)."""
+    initial = {
+        name: field.widget.value_from_datadict(data, files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
+    doi = _normalized_or_none(initial.get("doi"))
+    if doi is None:
+        return initial, None
+    result = crossref.lookup(doi)
+    if isinstance(result, crossref.Found):
+        for name in Study.CROSSREF_FACTS:
+            value = getattr(result.work, name)
+            if value:
+                initial[name] = value
+    return initial, result
 
 
 class RejectForm(forms.Form):

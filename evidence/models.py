@@ -10,6 +10,7 @@ from claims.markdown import doi_org_url, render_markdown
 from claims.models import Claim
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
+from evidence.notices import NoticeKind, headline, raises_concern, retracts
 from evidence.weights import Weight, compute_weight
 
 
@@ -38,6 +39,14 @@ class StudyQuerySet(models.QuerySet):
         except InvalidDOI:
             raise self.model.DoesNotExist(f"No study with DOI {raw_doi!r}.") from None
         return self.get(doi=doi)
+
+    def cited(self):
+        """Studies some claim cites, as evidence or in a causal chain."""
+        return self.filter(Q(evidence__isnull=False) | Q(cited_in_steps__isnull=False)).distinct()
+
+    def lookable(self):
+        """Studies Crossref may be asked about: example studies are not publications."""
+        return self.filter(is_example=False)
 
 
 class Study(models.Model):
@@ -108,6 +117,23 @@ class Study(models.Model):
             return f"{surname} & {names[1].split(' ')[0]}"
         return f"{surname} et al."
 
+    CROSSREF_FACTS = ("title", "authors", "journal", "year", "volume", "issue", "pages")
+
+    def fill_missing_facts(self, work) -> list[str]:
+        """Take Crossref's value for each empty fact; what an editor typed is kept."""
+        filled = []
+        for name in self.CROSSREF_FACTS:
+            value = getattr(work, name)
+            if value and getattr(self, name) in (None, ""):
+                setattr(self, name, value)
+                filled.append(name)
+        return filled
+
+    @property
+    def headline_notice(self):
+        """The retraction or concern readers must see first (uses prefetched notices)."""
+        return headline(list(self.notices.all()))
+
     def validate_unique(self, exclude=None):
         # Django's own message ("Study with this DOI already exists") does not say which study;
         # an editor needs to know, so check the DOI first and name it.
@@ -148,6 +174,50 @@ class Study(models.Model):
         Evidence.objects.bulk_update(links, ["computed_weight", "weight"])
         for claim in {evidence.claim_id: evidence.claim for evidence in links}.values():
             claim.recompute_tallies()
+
+
+class Notice(models.Model):
+    """A notice Crossref records against a study: retraction, expression of concern, …"""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    date = models.DateField(null=True, blank=True)
+    notice_doi = models.CharField("Notice DOI", max_length=255, blank=True)
+    source = models.CharField(
+        max_length=100, blank=True, help_text="Who recorded it: the publisher, retraction-watch."
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    claims_awaiting_editor = models.ManyToManyField(
+        "claims.Claim",
+        blank=True,
+        related_name="+",
+        help_text="Claims that had unpublished editor changes when this retraction arrived: "
+        "their new version waits for an editor to publish it.",
+    )
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["study", "kind", "notice_doi"], name="notice_unique_per_study"
+            )
+        ]
+
+    def __str__(self):
+        when = f" of {self.date.day} {self.date:%B %Y}" if self.date else ""
+        return f"{self.get_kind_display()}{when}"
+
+    @property
+    def retracts(self) -> bool:
+        return retracts(self.kind)
+
+    @property
+    def raises_concern(self) -> bool:
+        return raises_concern(self.kind)
+
+    @property
+    def url(self) -> str:
+        return doi_org_url(self.notice_doi) if self.notice_doi else ""
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -315,6 +385,9 @@ class Submission(models.Model):
     note_html = models.TextField(editable=False)
     # Study facts, given when the DOI is not yet known to the site.
     title = models.CharField(max_length=500, blank=True)
+    authors = models.CharField(
+        max_length=1000, blank=True, help_text="Vancouver style: “Refalo MC, Helms ER”."
+    )
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1600), MaxValueValidator(2100)]
     )

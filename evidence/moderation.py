@@ -54,6 +54,7 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
         if study is None:
             facts = {
                 "title": locked.title,
+                "authors": locked.authors,
                 "journal": locked.journal,
                 "year": locked.year,
                 "design": locked.design,

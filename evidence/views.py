@@ -10,12 +10,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.editors import is_editor
 from claims.models import Claim
-from evidence import moderation
-from evidence.choices import Stance
+from evidence import crossref, moderation
+from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
-from evidence.forms import ApproveForm, RejectForm, SubmissionForm
+from evidence.forms import CROSSREF_FIELDS, ApproveForm, RejectForm, SubmissionForm
 from evidence.models import Study, Submission, submission_limit_message
 from evidence.moderation import AlreadyReviewed
+from evidence.notices import headline, kind_of
+from evidence.weights import compute_weight
 
 
 @require_GET
@@ -24,10 +26,17 @@ def study_detail(request, doi):
         study = Study.objects.get_by_doi(doi)
     except Study.DoesNotExist:
         raise Http404("No study with this DOI is on the site.") from None
+    notices = list(study.notices.all())
     return render(
         request,
         "evidence/study_detail.html",
-        {"study": study, "weight": study.weight(), **published_citations(study)},
+        {
+            "study": study,
+            "weight": study.weight(),
+            "notices": notices,
+            "headline_notice": headline(notices),
+            **published_citations(study),
+        },
     )
 
 
@@ -105,14 +114,26 @@ def study_facts(request, slug):
     """The submission form's study-facts part for the DOI typed so far (htmx)."""
     claim = get_object_or_404(Claim.objects.published(), slug=slug)
     try:
-        known = Study.objects.filter(doi=normalize_doi(request.GET.get("doi", ""))).first()
+        doi = normalize_doi(request.GET.get("doi", ""))
     except InvalidDOI:
-        known = None
-    if known is None and "title" in request.GET:
-        # The facts are on screen already (their fields came with the request): leave them
-        # alone, or whatever the member typed since the request left would be lost.
+        doi = None
+    known = Study.objects.filter(doi=doi).first() if doi else None
+    result = crossref.lookup(doi) if doi and known is None else None
+    initial = request.GET.dict()
+    if isinstance(result, crossref.Found):
+        # The facts on screen are replaced by the study's own; design and size stay.
+        initial.update({name: getattr(result.work, name) or "" for name in CROSSREF_FIELDS})
+        initial["facts_from"] = doi
+    elif known is None and initial.get("facts_from"):
+        # On screen are Crossref's facts for another DOI: they must go.
+        for name in (*CROSSREF_FIELDS, "facts_from"):
+            initial.pop(name, None)
+    elif known is None and "title" in request.GET:
+        # The facts on screen are the member's (their fields came with the request): leave
+        # them alone, or whatever the member typed since the request left would be lost.
         return HttpResponse(status=204)
-    form = SubmissionForm(initial=request.GET.dict(), claim=claim, submitter=request.user)
+    form = SubmissionForm(initial=initial, claim=claim, submitter=request.user)
+    form.crossref = result
     return render(request, "evidence/_study_facts.html", {"form": form, "known": known})
 
 
@@ -130,12 +151,28 @@ def _require_moderator(user):
 
 def _queue_item(submission, studies, approve_form=None, reject_form=None, error=""):
     study = studies.get(submission.doi)
+    # For a study new to the site: what Crossref says beside what the member typed, and the
+    # weight the rule would give (risk of bias is not assessed until an editor assesses it).
+    lookup = crossref.lookup(submission.doi) if study is None else None
+    work = lookup.work if isinstance(lookup, crossref.Found) else None
+    rule_weight = (
+        compute_weight(
+            design=submission.design,
+            sample_size=submission.sample_size,
+            risk_of_bias=RiskOfBias.NOT_ASSESSED,
+        )
+        if study is None and submission.design
+        else None
+    )
     return {
         "submission": submission,
         "study": study,
+        "crossref": lookup,
+        "crossref_notices": [kind_of(n.kind).label for n in work.notices] if work else [],
+        "rule_weight": rule_weight,
         "approve_form": approve_form
         or ApproveForm(
-            initial=ApproveForm.initial_for(submission),
+            initial=ApproveForm.initial_for(submission, work),
             study_known=study is not None,
             prefix=f"approve-{submission.pk}",
         ),
@@ -198,11 +235,17 @@ def approve_submission(request, pk):
     )
     if not form.is_valid():
         return _render_item(request, _queue_item(submission, studies, approve_form=form), 400)
+    facts = form.study_facts()
+    lookup = crossref.lookup(submission.doi) if facts is not None else None
+    if isinstance(lookup, crossref.Found):
+        # Facts no member types, asked of Crossref before any row is locked.
+        for name in ("volume", "issue", "pages"):
+            facts[name] = getattr(lookup.work, name)
     try:
         version = moderation.approve(
             submission,
             by=request.user,
-            study_facts=form.study_facts(),
+            study_facts=facts,
             weight_override=form.cleaned_data["weight_override"],
             override_reason=form.cleaned_data["weight_override_reason"],
         )

@@ -3,10 +3,32 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.test import Client, override_settings
 
 from tests.factories import make_claim, make_evidence, make_study  # noqa: F401
+from tests.fake_crossref import FakeCrossref
+
+
+@pytest.fixture(autouse=True)
+def no_real_crossref(settings):
+    """No test reaches the real Crossref: by default it is a closed local port (refused at
+    once, so a lookup is "unreachable"); tests that need answers use the `crossref` fixture."""
+    settings.CROSSREF_API_URL = "http://127.0.0.1:9"
+    settings.CROSSREF_PAUSE = 0
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def crossref(settings):
+    """A local fake Crossref serving recorded answers; the site is pointed at it."""
+    with FakeCrossref() as fake:
+        settings.CROSSREF_API_URL = fake.url
+        settings.CROSSREF_TIMEOUT = 0.3
+        yield fake
 
 
 def pytest_report_header(config):

@@ -86,7 +86,9 @@ def test_no_submission_answer_shows_template_comments(member_client, site):
         assert refused.status_code == 400
         assert_no_template_source(refused.content.decode(), submit)
     done = member_client.post(
-        submit, {**data, "title": "T", "year": "2024", "design": "rct"}, headers=HX
+        submit,
+        {**data, "title": "T", "authors": "Roe R", "year": "2024", "design": "rct"},
+        headers=HX,
     )
     assert done.status_code == 201
     assert_no_template_source(done.content.decode(), submit)

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from claimsite.env import database_from_url, env_bool, env_int
+from claimsite.env import database_from_url, env_bool, env_http_url, env_int
 
 
 def test_the_database_is_the_one_database_url_names():
@@ -108,3 +108,19 @@ def test_tests_hash_passwords_fast_and_still_read_the_demo_accounts_hashes(db):
     assert identify_hasher(make_password("x")).algorithm == "md5"
     demo_hash = make_password("evidence-demo", hasher="pbkdf2_sha256")
     assert check_password("evidence-demo", demo_hash)
+
+
+def test_the_crossref_url_defaults_to_crossref_and_loses_a_trailing_slash(monkeypatch):
+    monkeypatch.delenv("CROSSREF_API_URL", raising=False)
+    assert env_http_url("CROSSREF_API_URL", "https://api.crossref.org") == (
+        "https://api.crossref.org"
+    )
+    monkeypatch.setenv("CROSSREF_API_URL", "http://127.0.0.1:8081/")
+    assert env_http_url("CROSSREF_API_URL", "https://api.crossref.org") == "http://127.0.0.1:8081"
+
+
+@pytest.mark.parametrize("url", ["api.crossref.org", "ftp://api.crossref.org", "file:///etc"])
+def test_a_crossref_url_that_is_not_http_names_the_variable(monkeypatch, url):
+    monkeypatch.setenv("CROSSREF_API_URL", url)
+    with pytest.raises(ImproperlyConfigured, match="CROSSREF_API_URL"):
+        env_http_url("CROSSREF_API_URL", "https://api.crossref.org")

@@ -45,6 +45,7 @@ def test_sign_up_submit_approve_and_see_the_new_version(
     form.get_by_label("Contradicts").check()
     form.get_by_label("Note").fill("A larger trial found **no** muscle-specific difference.")
     form.get_by_label("Title").fill("No muscle-specific response to proximity to failure")
+    form.get_by_label("Authors").fill("Example A, Example B")
     form.get_by_label("Year").fill("2025")
     form.get_by_label("Journal").fill("Example Journal of Exercise Science")
     form.get_by_label("Study design").select_option("rct")

@@ -49,6 +49,7 @@ def test_focus_follows_the_inline_submission_form(live_server, browser, demo_dat
     column.get_by_label("Supports").check()
     column.get_by_label("Note").fill("A trial that bears on the claim.")
     column.get_by_label("Title").fill("A focused trial")
+    column.get_by_label("Authors").fill("Roe R")
     column.get_by_label("Year").fill("2025")
     column.get_by_label("Study design").select_option("rct")
     column.get_by_role("button", name="Submit evidence").click()
