@@ -277,6 +277,20 @@ class PublishedClaimQuerySet(models.QuerySet):
         search.index(listing)
         return listing
 
+    def rebuild(self) -> int:
+        """Write the listing of every published claim again, from its latest version.
+
+        For data that arrived without publishing (a fixture, a restored dump); idempotent.
+        """
+        versions = AnalysisVersion.objects.filter(
+            pk__in=Claim.objects.published().values("current_version")
+        )
+        count = 0
+        for version in versions.iterator(chunk_size=500):
+            self.write(version)
+            count += 1
+        return count
+
 
 def cited_dois(analysis) -> set[str]:
     """The DOIs an analysis cites, as evidence or in its causal chains."""
