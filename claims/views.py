@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from claims import search
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
 from claims.compare import compare_analyses
 from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
@@ -49,8 +50,9 @@ def _page_context(request, claim, analysis, **extra):
 
 def _published_topics() -> list[TopicRef]:
     """The topics of published claims, named as their latest versions name them."""
-    # Driven by the short Topic table: one index probe per topic, however many claims.
-    name = PublishedTopic.objects.filter(slug=OuterRef("slug")).order_by("name").values("name")
+    # Driven by the short Topic table: one index probe per topic, however many claims (any
+    # row will do: every version names a topic as the Topic table did when it was published).
+    name = PublishedTopic.objects.filter(slug=OuterRef("slug")).order_by().values("name")
     topics = (
         Topic.objects.annotate(published_name=Subquery(name[:1]))
         .filter(published_name__isnull=False)
@@ -83,9 +85,12 @@ def claim_list(request):
     if query:
         claims = claims.search(query)
     page = Paginator(claims, settings.CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    if query:
+        items = search.mark(items, query)
     context = {
         "page": page,
-        "items": page.object_list,
+        "items": items,
         "query": query,
         "topic": topic,
         "topics": _published_topics(),
