@@ -79,6 +79,15 @@ class Claim(models.Model):
     def is_published(self) -> bool:
         return self.current_version_id is not None
 
+    @property
+    def published_statement(self) -> str:
+        """The statement as readers read it (select_related("listing") to read it for free);
+        the working copy's only for a claim never published, which only editors see."""
+        try:
+            return self.listing.statement
+        except PublishedClaim.DoesNotExist:
+            return self.statement
+
     # Written only by recompute_tallies() and publishing, each in its own transaction; a plain
     # save() of a claim loaded earlier (an admin form, say) must not put back stale values.
     MANAGED_FIELDS = frozenset({"verdict", "pro_tally", "against_tally", "current_version"})

@@ -24,7 +24,7 @@ def is_editor(user) -> bool:
 
 def _claim_or_404(request, slug):
     """The claim, if this user may see it: readers see only published claims."""
-    claim = get_object_or_404(Claim.objects.select_related("current_version"), slug=slug)
+    claim = get_object_or_404(Claim.objects.select_related("current_version", "listing"), slug=slug)
     if not claim.is_published and not is_editor(request.user):
         raise Http404("No published claim here.")
     return claim

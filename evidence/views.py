@@ -59,7 +59,7 @@ class LimitReached(Exception):
 @login_required
 def submit_evidence(request, slug):
     """A member proposes a study as evidence for or against a published claim."""
-    claim = get_object_or_404(Claim.objects.published(), slug=slug)
+    claim = get_object_or_404(Claim.objects.published().select_related("listing"), slug=slug)
     stance = request.GET.get("stance")
     initial = {"stance": stance} if stance in Stance.values else {}
     form = SubmissionForm(

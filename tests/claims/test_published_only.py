@@ -273,3 +273,21 @@ def test_an_unpublished_edit_changes_nothing_a_reader_sees(client, published):
     after = [page(client, url, **params) for url, params in urls]
     for (url, params), old, new in zip(urls, before, after, strict=True):
         assert new == old, (url, params)
+
+
+def test_pages_about_a_claim_show_its_published_statement(client, member_client, member, published):
+    from tests.factories import make_submission
+
+    claim, _, _, _ = published
+    make_gold_standard(claim, rank=2)
+    publish(claim, "Second")
+    make_submission(claim, member)
+    reader_urls = [f"/claims/{claim.slug}/history/", f"/claims/{claim.slug}/compare/1/2/"]
+    member_urls = [f"/claims/{claim.slug}/evidence/new/", "/accounts/submissions/"]
+    claim.statement = "An unpublished rewording."
+    claim.save()
+    for who, urls in ((client, reader_urls), (member_client, member_urls)):
+        for url in urls:
+            html = who.get(url).content.decode()
+            assert "Caffeine improves endurance in trained cyclists." in html, url
+            assert "An unpublished rewording." not in html, url
