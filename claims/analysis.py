@@ -6,7 +6,8 @@
 """
 
 import html
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+import re
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from typing import Any, get_args, get_origin, get_type_hints
 
@@ -124,6 +125,14 @@ class ClaimAnalysis:
     certainty: Certainty = field(default_factory=Certainty)
     sensitivity: list[SensitivityCheck] = field(default_factory=list)
 
+    # The summary as readers read it, without markup: what search matches and listings show.
+    # Versions published before it existed get it from their summary_html on loading.
+    summary_text: str = ""
+
+    def __post_init__(self):
+        if not self.summary_text and self.summary_html:
+            self.summary_text = plain_text(self.summary_html)
+
     @property
     def sensitivity_summary(self) -> str:
         return sensitivity_summary(self.sensitivity)
@@ -151,12 +160,26 @@ class ClaimAnalysis:
         """Distinct studies cited by the causal chains of all mechanisms."""
         return len({ref.doi for m in self.mechanisms for step in m.steps for ref in step.citations})
 
+    def without_gold_standard(self) -> "ClaimAnalysis":
+        """This analysis for a reader who may not see the gold-standard list (not a member)."""
+        return replace(self, gold_standard=[])
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def content(self) -> dict[str, Any]:
+        """What the analysis says, its version number aside: two analyses with the same
+        content are the same analysis (nothing to publish, nothing to compare)."""
+        return {**self.to_dict(), "version": None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ClaimAnalysis":
         return _from_dict(cls, data)
+
+
+def from_stored(cls, data: dict[str, Any]):
+    """Any dataclass of a snapshot (a Certainty, say) from the JSON it was stored as."""
+    return _from_dict(cls, data)
 
 
 def _from_dict(cls, data):
@@ -176,6 +199,16 @@ def _coerce(hint, value):
         (item_type,) = get_args(hint)
         return [_coerce(item_type, item) for item in value]
     return value
+
+
+# Block elements end a word: "<p>One.</p><p>Two.</p>" reads "One. Two.", not "One.Two.".
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|br|hr|blockquote|pre|div|table|tr|td|th)\b[^>]*>")
+
+
+def plain_text(html_text: str) -> str:
+    """What a reader reads in `html_text`: no tags, entities decoded, whitespace collapsed."""
+    text = strip_tags(_BLOCK_TAG.sub(" ", html_text or ""))
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
 def _lead_excerpt(lead_html: str) -> tuple[str, bool]:
@@ -272,6 +305,7 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
         slug=claim.slug,
         statement=claim.statement,
         summary_html=claim.summary_html,
+        summary_text=plain_text(claim.summary_html),
         claim_type=claim.claim_type,
         claim_type_label=claim.get_claim_type_display(),
         topics=[TopicRef(name=t.name, slug=t.slug) for t in claim.topics.all()],

@@ -23,6 +23,8 @@ from django.core.management.color import no_style
 from django.db import connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from claims import search
+from claims.models import PublishedClaim
 from claimsite.serializers import ExactJSONEncoder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -283,6 +285,8 @@ def import_json(stream, *, using="default"):
                 # stored exactly as exported.
                 item.save(using=using)
         connection.check_constraints(table_names=[model._meta.db_table for model in models])
+        # The full-text index is no model's table: write it from the restored listings.
+        search.reindex_all(PublishedClaim, using=using)
         sequences = connection.ops.sequence_reset_sql(no_style(), models)
         if sequences:
             with connection.cursor() as cursor:

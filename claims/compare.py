@@ -1,13 +1,9 @@
 """What changed between two analyses of a claim: a structured diff for the compare page."""
 
 import difflib
-import html
-import re
 from dataclasses import dataclass, field
 
-from django.utils.html import strip_tags
-
-from claims.analysis import ClaimAnalysis, EvidenceItem, MechanismItem
+from claims.analysis import ClaimAnalysis, EvidenceItem, MechanismItem, StudyRef, plain_text
 
 
 @dataclass
@@ -35,23 +31,26 @@ class StudyChange:
     short_authors: str
     year: int
     title: str
-    kind: str  # "added", "removed", "reweighted", "stance", "finding"
+    kind: str  # "added", "removed", "reweighted", "stance", "finding", "details"
     stance_before: str = ""
     stance_after: str = ""
     weight_before: int | None = None
     weight_after: int | None = None
     finding: list[Word] = field(default_factory=list)
+    details: list[Change] = field(default_factory=list)
 
 
 @dataclass
 class StepChange:
-    kind: str  # "added", "removed", "moved", "support", "text"
+    kind: str  # "added", "removed", "moved", "support", "text", "citations"
     order_before: int | None
     order_after: int | None
     text: str
     support_before: str = ""
     support_after: str = ""
     words: list[Word] = field(default_factory=list)
+    cited_added: list[StudyRef] = field(default_factory=list)
+    cited_removed: list[StudyRef] = field(default_factory=list)
 
 
 @dataclass
@@ -77,16 +76,32 @@ class Comparison:
     studies: list[StudyChange]
     mechanisms: list[MechanismChange]
     gold_standard: list[TextChange]
+    topics: list[Word] = field(default_factory=list)  # each topic kept, added or removed
+    # Differences no list above describes (a link's target, formatting): the words read the
+    # same, but the versions are not identical, so the page must not say they are.
+    other: bool = False
+    # Set when the gold-standard changes were taken out for a reader who may not see them.
+    gold_standard_hidden: bool = False
+
+    @property
+    def topics_changed(self) -> bool:
+        return any(word.op != "equal" for word in self.topics)
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.headline or self.texts or self.studies or self.mechanisms or self.gold_standard
+            self.headline
+            or self.texts
+            or self.topics_changed
+            or self.studies
+            or self.mechanisms
+            or self.gold_standard
+            or self.gold_standard_hidden
+            or self.other
         )
 
 
-def plain(html_text: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(strip_tags(html_text or ""))).strip()
+plain = plain_text
 
 
 def word_diff(before: str, after: str) -> list[Word]:
@@ -144,11 +159,46 @@ def _studies(before: ClaimAnalysis, after: ClaimAnalysis) -> list[StudyChange]:
             if finding:
                 change.finding = finding.words
                 change.kind = change.kind or "finding"
+            change.details = _study_details(a, b)
+            if change.details:
+                change.kind = change.kind or "details"
         if not change.kind:
             continue
         changes.append(change)
-    order = {"added": 0, "stance": 1, "reweighted": 2, "finding": 3, "removed": 4}
+    order = {"added": 0, "stance": 1, "reweighted": 2, "finding": 3, "details": 4, "removed": 5}
     return sorted(changes, key=lambda c: order[c.kind])
+
+
+def _study_details(a: EvidenceItem, b: EvidenceItem) -> list[Change]:
+    """What else changed about one piece of evidence: the study's facts, the weight's reason."""
+
+    def override(item):
+        return f"overridden: {item.override_reason}" if item.overridden else "by the weight rule"
+
+    def size(ref):
+        return f"n = {ref.sample_size}" if ref.sample_size else "not reported"
+
+    facts = (
+        ("Title", a.study.title, b.study.title),
+        ("Authors", a.study.short_authors, b.study.short_authors),
+        ("Journal", a.study.journal, b.study.journal),
+        ("Year", a.study.year, b.study.year),
+        ("Design", a.study.design_label, b.study.design_label),
+        ("Sample size", size(a.study), size(b.study)),
+        ("Retracted", "yes" if a.study.retracted else "no", "yes" if b.study.retracted else "no"),
+        ("Weight", override(a), override(b)),
+        ("Submitted by", a.submitted_by or "an editor", b.submitted_by or "an editor"),
+    )
+    return [Change(label, old, new) for label, old, new in facts if old != new]
+
+
+def _citations(was, step) -> tuple[list[StudyRef], list[StudyRef]]:
+    """Studies a step cites now and did not before, and those it no longer cites."""
+    old = {ref.doi: ref for ref in was.citations}
+    new = {ref.doi: ref for ref in step.citations}
+    added = [new[doi] for doi in sorted(new.keys() - old.keys())]
+    removed = [old[doi] for doi in sorted(old.keys() - new.keys())]
+    return added, removed
 
 
 def _steps(before: MechanismItem, after: MechanismItem) -> list[StepChange]:
@@ -171,6 +221,18 @@ def _steps(before: MechanismItem, after: MechanismItem) -> list[StepChange]:
                         step.support_label,
                     )
                 )
+            added, removed = _citations(was, step)
+            if added or removed:
+                changes.append(
+                    StepChange(
+                        "citations",
+                        was.order,
+                        step.order,
+                        text,
+                        cited_added=added,
+                        cited_removed=removed,
+                    )
+                )
     # A step whose text changed is paired with the step that had its place.
     gone = {step.order: step for text, step in old.items() if text not in new}
     for text, step in new.items():
@@ -179,9 +241,17 @@ def _steps(before: MechanismItem, after: MechanismItem) -> list[StepChange]:
         was = gone.pop(step.order, None)
         if was is None:
             changes.append(
-                StepChange("added", None, step.order, text, support_after=step.support_label)
+                StepChange(
+                    "added",
+                    None,
+                    step.order,
+                    text,
+                    support_after=step.support_label,
+                    cited_added=list(step.citations),
+                )
             )
             continue
+        added, removed = _citations(was, step)
         changes.append(
             StepChange(
                 "text",
@@ -191,6 +261,8 @@ def _steps(before: MechanismItem, after: MechanismItem) -> list[StepChange]:
                 support_before=was.support_label,
                 support_after=step.support_label,
                 words=word_diff(plain(was.text_html), text),
+                cited_added=added,
+                cited_removed=removed,
             )
         )
     for step in gone.values():
@@ -278,6 +350,7 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
             ("Pro", before.pro, after.pro),
             ("Against", before.against, after.against),
             ("Claim type", before.claim_type_label, after.claim_type_label),
+            ("Page address", f"/claims/{before.slug}/", f"/claims/{after.slug}/"),
         )
         if a != b
     ]
@@ -285,13 +358,31 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
         ("Statement", before.statement, after.statement),
         ("Summary", before.summary_html, after.summary_html),
     )
-    gold = _gold_standard(before, after)
-    return Comparison(
+    comparison = Comparison(
         before=before,
         after=after,
         headline=headline,
         texts=texts,
         studies=_studies(before, after),
         mechanisms=_mechanisms(before, after),
-        gold_standard=gold,
+        gold_standard=_gold_standard(before, after),
+        topics=_topics(before, after),
     )
+    comparison.other = comparison.is_empty and before.content() != after.content()
+    return comparison
+
+
+def _topics(before: ClaimAnalysis, after: ClaimAnalysis) -> list[Word]:
+    """Every topic of either version, in name order, as kept, added or removed."""
+    old = {t.slug: t.name for t in before.topics}
+    new = {t.slug: t.name for t in after.topics}
+    words = []
+    for slug in sorted(old.keys() | new.keys(), key=lambda slug: new.get(slug) or old[slug]):
+        if slug in old and slug in new and old[slug] == new[slug]:
+            words.append(Word("equal", new[slug]))
+            continue
+        if slug in old:
+            words.append(Word("delete", old[slug]))
+        if slug in new:
+            words.append(Word("insert", new[slug]))
+    return words

@@ -1,12 +1,17 @@
+from dataclasses import asdict
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 
-from claims.analysis import ClaimAnalysis
-from claims.certainty import CertaintyLevel
+from claims import search
+from claims.analysis import ClaimAnalysis, from_stored
+from claims.certainty import Certainty, CertaintyLevel
 from claims.markdown import render_markdown
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
@@ -35,21 +40,6 @@ class ClaimQuerySet(models.QuerySet):
     def published(self):
         """Claims readers may see: those with at least one published analysis version."""
         return self.filter(current_version__isnull=False)
-
-    def for_listing(self):
-        return self.select_related("current_version").order_by(
-            "-current_version__published_at", "pk"
-        )
-
-    def search(self, query: str):
-        """Published claims whose published statement or summary mentions `query`."""
-        query = query.strip()
-        if not query:
-            return self
-        return self.filter(
-            Q(current_version__snapshot__statement__icontains=query)
-            | Q(current_version__snapshot__summary_html__icontains=query)
-        )
 
 
 class Claim(models.Model):
@@ -174,6 +164,15 @@ class Claim(models.Model):
             override_reason=self.certainty_override_reason.strip(),
         )
 
+    @property
+    def published_statement(self) -> str:
+        """The statement as readers read it (select_related("listing") to read it for free);
+        the working copy's only for a claim never published, which only editors see."""
+        try:
+            return self.listing.statement
+        except PublishedClaim.DoesNotExist:
+            return self.statement
+
     # Written only by recompute_tallies() and publishing, each in its own transaction; a plain
     # save() of a claim loaded earlier (an admin form, say) must not put back stale values.
     MANAGED_FIELDS = frozenset({"verdict", "pro_tally", "against_tally", "current_version"})
@@ -246,6 +245,7 @@ class AnalysisVersionQuerySet(models.QuerySet):
         )
         version.save()
         Claim.objects.filter(pk=claim.pk).update(current_version=version)
+        PublishedClaim.objects.write(version)
         claim.current_version = version
         return version
 
@@ -306,7 +306,195 @@ class AnalysisVersion(models.Model):
         make every old version look different from its working copy.
         """
 
-        def normal(data):
-            return {**ClaimAnalysis.from_dict(data).to_dict(), "version": None}
+        return ClaimAnalysis.from_dict(self.snapshot).content() == (
+            ClaimAnalysis.from_dict(snapshot).content()
+        )
 
-        return normal(self.snapshot) == normal(snapshot)
+
+# The read-model of what readers see in lists: one row per published claim, rewritten from
+# its latest version whenever a version is published (in the same transaction), so the home
+# page, topic pages, search and the study page read small indexed columns, never the editors'
+# working copy and never a version's JSON to list it.
+
+
+class PublishedClaimQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.prefetch_related("topics").order_by("-published_at", "claim_id")
+
+    def with_topic(self, slug: str):
+        return self.filter(topics__slug=slug)
+
+    def citing(self, doi: str):
+        """Claims whose latest version cites the study with this DOI, as evidence or in steps."""
+        return self.filter(citations__doi=doi)  # one row each: a listing cites a DOI once
+
+    def search(self, query: str):
+        """Claims whose published text matches `query` (web-search syntax), best first."""
+        return search.matching(self, query)
+
+    @transaction.atomic
+    def write(self, version: "AnalysisVersion") -> "PublishedClaim":
+        """Make the claim's listing say what `version` says (in the publishing transaction)."""
+
+        analysis = ClaimAnalysis.from_dict(version.snapshot)
+        listing, _ = self.update_or_create(
+            claim_id=version.claim_id,
+            defaults={
+                "version": version,
+                "number": version.number,
+                "slug": analysis.slug,
+                "statement": search.searchable(analysis.statement),
+                "summary_text": search.searchable(analysis.summary_text),
+                "claim_type": analysis.claim_type,
+                "verdict": analysis.verdict,
+                "pro_tally": analysis.pro,
+                "against_tally": analysis.against,
+                "topic_names": search.searchable(" · ".join(t.name for t in analysis.topics)),
+                "certainty_level": analysis.certainty.level,
+                "certainty_data": asdict(analysis.certainty),
+                "published_at": version.published_at,
+            },
+        )
+        listing.topics.all().delete()
+        PublishedTopic.objects.bulk_create(
+            PublishedTopic(listing=listing, slug=t.slug, name=t.name) for t in analysis.topics
+        )
+        listing.citations.all().delete()
+        PublishedCitation.objects.bulk_create(
+            PublishedCitation(listing=listing, doi=doi) for doi in sorted(cited_dois(analysis))
+        )
+        search.index(listing)
+        return listing
+
+    def rebuild(self) -> int:
+        """Write the listing of every published claim again, from its latest version.
+
+        For data that arrived without publishing (a fixture, a restored dump); idempotent.
+        """
+        versions = AnalysisVersion.objects.filter(
+            pk__in=Claim.objects.published().values("current_version")
+        )
+        count = 0
+        for version in versions.iterator(chunk_size=500):
+            self.write(version)
+            count += 1
+        return count
+
+
+def cited_dois(analysis) -> set[str]:
+    """The DOIs an analysis cites, as evidence or in its causal chains."""
+    evidence = {item.study.doi for item in analysis.supporting + analysis.contradicting}
+    steps = {ref.doi for m in analysis.mechanisms for step in m.steps for ref in step.citations}
+    return evidence | steps
+
+
+class PublishedClaim(models.Model):
+    """A published claim as lists show it: written from its latest version, never edited."""
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, on_delete=models.CASCADE, related_name="listing"
+    )
+    version = models.OneToOneField(AnalysisVersion, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    slug = models.SlugField(max_length=120, db_index=False)
+    statement = models.TextField()
+    summary_text = models.TextField(blank=True)
+    claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    pro_tally = models.PositiveIntegerField("Pro")
+    against_tally = models.PositiveIntegerField("Against")
+    topic_names = models.TextField(blank=True)
+    published_at = models.DateTimeField()
+    # The certainty badge and its reasons on a list card, and the list's certainty filter;
+    # "" for a version published before certainty was rated.
+    certainty_level = models.CharField(
+        max_length=10, choices=CertaintyLevel.choices, blank=True, db_index=True
+    )
+    certainty_data = models.JSONField(default=dict, blank=True)
+    # PostgreSQL's full-text document (statement weighted A, summary B, topics C), written at
+    # publish time and searched through a GIN index; SQLite searches its FTS5 table instead
+    # and leaves this empty.
+    search_vector = search.SearchVectorField(null=True, editable=False)
+
+    objects = PublishedClaimQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["-published_at", "claim"], name="published_claim_recent")]
+
+    def __str__(self):
+        return f"{self.statement[:60]} (v{self.number})"
+
+    STATEMENT_CHARS = 220
+
+    @cached_property
+    def certainty(self) -> Certainty:
+        """The published certainty, as the claim page's badge and "Why low?" read it."""
+        return from_stored(Certainty, self.certainty_data) if self.certainty_data else Certainty()
+
+    @property
+    def statement_highlighted(self) -> str:
+        """The statement, cut to fit a list, with a search's matches marked."""
+        marked = getattr(self, "statement_marked", None) or self.statement
+        return search.highlight(Truncator(marked).chars(self.STATEMENT_CHARS))
+
+    @property
+    def snippet(self) -> str:
+        """Where the summary matches a search, matches marked; empty outside a search."""
+        marked = getattr(self, "snippet_marked", "")
+        return search.highlight(marked) if marked else ""
+
+
+class PublishedTopic(models.Model):
+    """A topic of a published claim, as its latest version names it."""
+
+    listing = models.ForeignKey(PublishedClaim, on_delete=models.CASCADE, related_name="topics")
+    slug = models.SlugField(max_length=80, db_index=False)  # the unique constraint indexes it
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "listing"], name="published_topic_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PublishedCitation(models.Model):
+    """A study DOI cited by a published claim's latest version (as evidence or in a step)."""
+
+    listing = models.ForeignKey(PublishedClaim, on_delete=models.CASCADE, related_name="citations")
+    doi = models.CharField(max_length=255)  # the unique constraint indexes it
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doi", "listing"], name="published_citation_unique")
+        ]
+
+    def __str__(self):
+        return self.doi
+
+
+class SearchEntry(models.Model):
+    """A row of the SQLite FTS5 table `claims_search` (created by a migration, on SQLite only).
+
+    Unmanaged: it exists so that a search joins the table to its claims in one query.
+    """
+
+    listing = models.OneToOneField(
+        PublishedClaim,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        related_name="search_entry",
+        db_constraint=False,
+    )
+    document = search.FTS5Column(db_column=search.FTS5_TABLE)
+
+    class Meta:
+        managed = False
+        db_table = search.FTS5_TABLE
+
+    def __str__(self):
+        return f"search entry of claim {self.pk}"

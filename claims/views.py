@@ -1,20 +1,23 @@
+import dataclasses
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from claims.analysis import build_analysis
+from claims import search
+from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
 from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
 from claims.editors import is_editor
-from claims.models import Claim, Topic
+from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
 from claims.publishing import has_unpublished_changes
 from claims.verdicts import rule_rows
 from evidence.weights import MAX_WEIGHT
@@ -22,17 +25,23 @@ from evidence.weights import MAX_WEIGHT
 
 def _claim_or_404(request, slug):
     """The claim, if this user may see it: readers see only published claims."""
-    claim = get_object_or_404(Claim.objects.select_related("current_version"), slug=slug)
+    claim = get_object_or_404(Claim.objects.select_related("current_version", "listing"), slug=slug)
     if not claim.is_published and not is_editor(request.user):
         raise Http404("No published claim here.")
     return claim
+
+
+def _for_reader(request, analysis: ClaimAnalysis) -> ClaimAnalysis:
+    """The analysis as this reader may see it: the gold-standard list is for members only,
+    so it never reaches a template rendered for an anonymous reader."""
+    return analysis if request.user.is_authenticated else analysis.without_gold_standard()
 
 
 def _page_context(request, claim, analysis, **extra):
     check = request.GET.get("check", "")
     return {
         "claim": claim,
-        "analysis": analysis,
+        "analysis": _for_reader(request, analysis),
         # A sensitivity check chosen with ?check=…; its numbers are in the analysis already.
         "selected_check": next((c for c in analysis.sensitivity if c.key == check), None),
         "show_gold_standard": request.user.is_authenticated,
@@ -42,23 +51,51 @@ def _page_context(request, claim, analysis, **extra):
     }
 
 
+def _published_topics() -> list[TopicRef]:
+    """The topics of published claims, named as their latest versions name them."""
+    # Driven by the short Topic table: one index probe per topic, however many claims (any
+    # row will do: every version names a topic as the Topic table did when it was published).
+    name = PublishedTopic.objects.filter(slug=OuterRef("slug")).order_by().values("name")
+    topics = (
+        Topic.objects.annotate(published_name=Subquery(name[:1]))
+        .filter(published_name__isnull=False)
+        .order_by("published_name", "slug")
+        .values_list("published_name", "slug")
+    )
+    return [TopicRef(name=name, slug=slug) for name, slug in topics]
+
+
+def _published_topic_or_404(slug) -> TopicRef:
+    """A topic readers can filter by: one that a published version gives a claim."""
+    name = PublishedTopic.objects.filter(slug=slug).order_by("name").values_list("name", flat=True)
+    name = name.first()
+    if name is None:
+        raise Http404("No published claim has this topic.")
+    return TopicRef(name=name, slug=slug)
+
+
 @require_GET
 def claim_list(request):
     query = request.GET.get("q", "").strip()[:200]
     topic_slug = request.GET.get("topic", "").strip()
-    claims = Claim.objects.published().for_listing().search(query)
+    # Everything here is read from the published-claims listing, written at publish time:
+    # readers see each claim as last published, never the editors' working copy.
+    claims = PublishedClaim.objects.for_listing()
     topic = None
     if topic_slug:
-        topic = get_object_or_404(Topic, slug=topic_slug)
-        claims = claims.filter(topics=topic)
+        topic = _published_topic_or_404(topic_slug)
+        claims = claims.with_topic(topic_slug)
+    if query:
+        claims = claims.search(query)
     # The certainty of what was published, as readers see it (an unknown value is ignored).
     certainty = request.GET.get("certainty", "")
     certainty = CertaintyLevel(certainty) if certainty in CertaintyLevel.values else None
     if certainty:
-        claims = claims.filter(current_version__certainty=certainty)
+        claims = claims.filter(certainty_level=certainty)
     page = Paginator(claims, settings.CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
-    # Readers see each claim as last published, not the editors' working copy.
-    items = [(claim, claim.current_version.analysis) for claim in page.object_list]
+    items = list(page.object_list)
+    if query:
+        items = search.mark(items, query)
     context = {
         "page": page,
         "items": items,
@@ -66,7 +103,7 @@ def claim_list(request):
         "topic": topic,
         "certainty": certainty,
         "certainty_levels": CertaintyLevel,
-        "topics": Topic.objects.filter(claims__current_version__isnull=False).distinct(),
+        "topics": _published_topics(),
         # The "How verdicts are reached" section, written from the rules themselves.
         "verdict_rule": rule_rows(),
         "max_weight": MAX_WEIGHT,
@@ -133,13 +170,22 @@ def _comparison_context(request, claim, a, b):
     if a not in found or b not in found:
         raise Http404("No such version.")
     before, after = found[a], found[b]
+    comparison = compare_analyses(before.analysis, after.analysis)
+    if not request.user.is_authenticated:
+        # The gold-standard list is for members, on the compare page as on the claim page:
+        # anonymous readers learn that it changed, not what it says.
+        comparison = dataclasses.replace(
+            comparison,
+            before=_for_reader(request, comparison.before),
+            after=_for_reader(request, comparison.after),
+            gold_standard=[],
+            gold_standard_hidden=bool(comparison.gold_standard),
+        )
     return {
         "claim": claim,
         "before": before,
         "after": after,
-        "comparison": compare_analyses(before.analysis, after.analysis),
-        # The gold-standard list is for members, on the compare page as on the claim page.
-        "show_gold_standard": request.user.is_authenticated,
+        "comparison": comparison,
         "gate_url": f"{reverse('signup')}?{urlencode({'next': request.path})}",
     }
 

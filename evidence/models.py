@@ -365,7 +365,7 @@ class SubmissionQuerySet(models.QuerySet):
     def of_member(self, user):
         return (
             self.filter(submitter=user)
-            .select_related("claim", "reviewed_by", "version")
+            .select_related("claim__listing", "reviewed_by", "version")
             .order_by("-created_at", "-pk")
         )
 

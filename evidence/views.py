@@ -3,13 +3,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.editors import is_editor
-from claims.models import Claim
+from claims.models import Claim, PublishedClaim
 from evidence import crossref, moderation
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
@@ -42,18 +41,18 @@ def study_detail(request, doi):
 
 def published_citations(study) -> dict:
     """Where the published analyses cite `study`: as evidence (with stance and weight) and in
-    causal chains. Read from each claim's latest version, so readers never see a working copy.
+    causal chains. Found through the DOIs each claim's latest version cites, written when it
+    was published, so an unpublished edit of a claim changes nothing here.
     """
-    candidates = (
-        Claim.objects.published()
-        .filter(Q(evidence__study=study) | Q(mechanisms__steps__cited_studies=study))
-        .select_related("current_version")
-        .distinct()
-        .order_by("statement", "pk")
+    listings = (
+        PublishedClaim.objects.citing(study.doi)
+        .select_related("version")
+        .order_by("statement", "claim_id")
     )
     evidence, steps = [], []
-    for claim in candidates:
-        analysis = claim.current_version.analysis
+    for listing in listings:
+        # The study page never shows the members-only list: it does not reach the template.
+        analysis = listing.version.analysis.without_gold_standard()
         for item in analysis.supporting + analysis.contradicting:
             if item.study.doi == study.doi:
                 evidence.append({"claim": analysis, "item": item})
@@ -72,7 +71,7 @@ class LimitReached(Exception):
 @login_required
 def submit_evidence(request, slug):
     """A member proposes a study as evidence for or against a published claim."""
-    claim = get_object_or_404(Claim.objects.published(), slug=slug)
+    claim = get_object_or_404(Claim.objects.published().select_related("listing"), slug=slug)
     stance = request.GET.get("stance")
     initial = {"stance": stance} if stance in Stance.values else {}
     form = SubmissionForm(

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from claims.demo import create_demo_data
 from claims.models import Claim
 from claims.verdicts import Verdict
+from scripts.build_demo_fixture import DEMO_APPS, DERIVED_MODELS
 
 CLAIM = "/claims/quadriceps-proximity-to-failure/"
 
@@ -64,7 +65,7 @@ REFERENCE_LABELS = [
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
+    call_command("loaddemo", verbosity=0)
 
 
 def visible_text(html: str) -> str:
@@ -167,7 +168,6 @@ VOLATILE_FIELDS = {
     "last_login",
     "date_joined",
 }
-DEMO_APPS = ("claims", "evidence", "mechanisms", "auth.user")
 
 
 def comparable(objects: list[dict]) -> list[dict]:
@@ -207,7 +207,14 @@ def comparable(objects: list[dict]) -> list[dict]:
 def dump_demo_apps() -> list[dict]:
     """What `make fixture` writes, read from the test database."""
     out = io.StringIO()
-    call_command("dumpdata", *DEMO_APPS, natural_foreign=True, natural_primary=True, stdout=out)
+    call_command(
+        "dumpdata",
+        *DEMO_APPS,
+        exclude=list(DERIVED_MODELS),
+        natural_foreign=True,
+        natural_primary=True,
+        stdout=out,
+    )
     return json.loads(out.getvalue())
 
 

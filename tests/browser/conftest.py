@@ -75,4 +75,4 @@ def screenshot():
 def demo_data(transactional_db):
     from django.core.management import call_command
 
-    call_command("loaddata", "demo", verbosity=0)
+    call_command("loaddemo", verbosity=0)

@@ -28,7 +28,7 @@ MOMENT = datetime.datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=datetime.UTC)
 def build_site():
     """The demo site, then a third version, a pending submission and a few rows written at
     a moment with microseconds."""
-    call_command("loaddata", "demo", verbosity=0)
+    call_command("loaddemo", verbosity=0)
     claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")
     member = User.objects.get(username="member")
     with mock.patch("django.utils.timezone.now", return_value=MOMENT):

@@ -13,7 +13,7 @@ CLAIM = "/claims/quadriceps-proximity-to-failure/"
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
+    call_command("loaddemo", verbosity=0)
 
 
 def test_the_reference_claim_shows_low_certainty_beside_its_verdict(client, demo):

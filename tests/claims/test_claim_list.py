@@ -56,7 +56,7 @@ def test_search_narrows_the_list(client, db):
     make_published_claim(statement="Caffeine improves endurance.")
     make_published_claim(statement="Stretching prevents injury.")
     html = client.get("/", {"q": "caffeine"}).content.decode()
-    assert "Caffeine improves endurance." in html
+    assert "<mark>Caffeine</mark> improves endurance." in html
     assert "Stretching prevents injury." not in html
 
 
@@ -98,5 +98,6 @@ def test_search_reads_the_published_words_not_the_working_copy(client, db):
     claim = make_published_claim(statement="Caffeine improves endurance.")
     claim.statement = "Caffeine improves sprinting."
     claim.save()
-    assert "Caffeine improves endurance." in client.get("/", {"q": "endurance"}).content.decode()
+    html = client.get("/", {"q": "endurance"}).content.decode()
+    assert "Caffeine improves <mark>endurance</mark>." in html
     assert "No claims match" in client.get("/", {"q": "sprinting"}).content.decode()

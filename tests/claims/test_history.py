@@ -3,6 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
 
 from claims.models import AnalysisVersion
+from claims.publishing import working_snapshot
 from tests.factories import make_claim, make_evidence, make_study, publish, publisher
 
 
@@ -50,10 +51,11 @@ def test_the_history_page_queries_stay_constant_with_100_versions(
     with CaptureQueriesContext(connection) as baseline:
         assert client.get(f"/claims/{claim.slug}/history/").status_code == 200
     by = publisher()
+    snapshot = working_snapshot(claim)
     for number in range(2, 101):
         AnalysisVersion.objects.create_next(
             claim=claim,
-            snapshot={"verdict": "insufficient", "pro": number, "against": 0},
+            snapshot={**snapshot, "pro": number},
             published_by=by,
             change_note=f"Note {number}",
         )

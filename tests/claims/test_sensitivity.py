@@ -52,7 +52,7 @@ def test_no_checks_no_summary():
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
+    call_command("loaddemo", verbosity=0)
 
 
 def test_the_reference_claim_shows_four_toggles_and_the_summary(client, demo):

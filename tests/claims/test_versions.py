@@ -2,7 +2,7 @@ import pytest
 from pytest_django.asserts import assertInHTML
 
 from claims.models import AnalysisVersion, Claim, ImmutableVersionError
-from claims.publishing import NothingToPublish, publish_analysis
+from claims.publishing import NothingToPublish, publish_analysis, working_snapshot
 from evidence.choices import Stance
 from tests.conftest import run_in_threads
 from tests.factories import (
@@ -165,9 +165,10 @@ def test_a_claim_never_published_shows_as_a_draft_to_editors(editor_client):
 def test_concurrent_publications_get_distinct_gapless_numbers(postgres_only):
     claim = make_claim()
     by = publisher()
+    working = working_snapshot(claim)
 
     def create(index):
-        snapshot = {"verdict": "insufficient", "pro": index, "against": 0}
+        snapshot = {**working, "pro": index}
         return AnalysisVersion.objects.create_next(
             claim=claim, snapshot=snapshot, published_by=by, change_note=f"thread {index}"
         ).number

@@ -1,7 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from claims.models import Claim
+from claims.models import Claim, PublishedClaim
 
 
 class Command(BaseCommand):
@@ -13,5 +14,9 @@ class Command(BaseCommand):
             # leaving claims, versions and evidence out of step.
             self.stdout.write("The database already has claims: demo data not loaded again.")
             return
-        call_command("loaddata", "demo", verbosity=0)
+        with transaction.atomic():
+            call_command("loaddata", "demo", verbosity=0)
+            # The fixture holds claims and their versions; lists and search read the listing
+            # written from them, which loading a fixture does not write.
+            PublishedClaim.objects.rebuild()
         self.stdout.write(f"Loaded the demo data: {Claim.objects.count()} claims.")
