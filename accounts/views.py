@@ -41,7 +41,8 @@ def may_email(email: str) -> bool:
 def safe_next(request, fallback="claims:list"):
     """The `next` page to return to, if it is on this site; else the fallback."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: anything else ("0", "x") would be taken for a URL name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -6,8 +6,9 @@ The result is stored in a `*_html` field when the text is saved; only that field
 with |safe.
 """
 
+import re
 from collections.abc import Collection
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import bleach
 import markdown as markdown_lib
@@ -38,13 +39,23 @@ def doi_org_url(doi: str) -> str:
     return "https://doi.org/" + quote(doi, safe="/:;()._-")
 
 
+def leaves_the_site(href: str) -> bool:
+    """Whether a link goes elsewhere, read as a browser reads it: any scheme in any case
+    (`HTTP://x`), protocol-relative (`//x`), or with backslashes or tabs browsers ignore
+    (`/\\x`, or a tab inside `//`)."""
+    cleaned = re.sub(r"[\t\n\r]", "", href).strip().replace("\\", "/")
+    parts = urlsplit(cleaned)
+    return bool(parts.scheme or parts.netloc)
+
+
 def render_markdown(
     text: str, *, known_dois: Collection[str] = (), user_content: bool = False
 ) -> str:
     """Render `text` as sanitised HTML with DOIs linked.
 
     `known_dois` are normalised DOIs of studies the site has a page for. `user_content` marks
-    text written by community members: its external links get rel="nofollow ugc noopener".
+    text written by community members: every link they wrote gets rel="nofollow ugc noopener"
+    (however it is spelled); other text's links that leave the site get rel="noopener".
     """
     if not text:
         return ""
@@ -70,8 +81,7 @@ def render_markdown(
                 return attrs
             attrs[href_key] = doi_org_url(doi)
             attrs[(None, "class")] = "doi"
-        href = attrs.get(href_key, "")
-        if href.startswith(("http://", "https://")):
+        if user_content or leaves_the_site(attrs.get(href_key, "")):
             attrs[(None, "rel")] = rel
         return attrs
 

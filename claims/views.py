@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from claims.analysis import build_analysis
 from claims.compare import compare_analyses
 from claims.models import Claim, Topic
 from claims.publishing import has_unpublished_changes
+from claimsite.converters import parse_positive_int
 
 
 def is_editor(user) -> bool:
@@ -39,7 +40,7 @@ def _page_context(request, claim, analysis, **extra):
     }
 
 
-@require_GET
+@require_safe
 def claim_list(request):
     query = request.GET.get("q", "").strip()[:200]
     topic_slug = request.GET.get("topic", "").strip()
@@ -62,7 +63,7 @@ def claim_list(request):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)
     if not claim.is_published:
@@ -76,7 +77,7 @@ def claim_detail(request, slug):
     return render(request, "claims/claim_detail.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def claim_preview(request, slug):
     if not is_editor(request.user):
@@ -87,7 +88,7 @@ def claim_preview(request, slug):
     return render(request, "claims/claim_detail.html", context)
 
 
-@require_GET
+@require_safe
 def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
@@ -95,7 +96,7 @@ def claim_version(request, slug, number):
     return render(request, "claims/claim_detail.html", context)
 
 
-@require_GET
+@require_safe
 def claim_history(request, slug):
     claim = _claim_or_404(request, slug)
     versions = list(claim.versions.for_history())
@@ -124,7 +125,7 @@ def _comparison_context(request, claim, a, b):
     }
 
 
-@require_GET
+@require_safe
 def claim_compare(request, slug, a, b):
     claim = _claim_or_404(request, slug)
     context = _comparison_context(request, claim, a, b)
@@ -132,12 +133,12 @@ def claim_compare(request, slug, a, b):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def claim_compare_pick(request, slug):
     """The History page's "compare two versions" form: /compare/?a=1&b=3."""
     claim = _claim_or_404(request, slug)
     try:
-        a, b = int(request.GET["a"]), int(request.GET["b"])
+        a, b = parse_positive_int(request.GET["a"]), parse_positive_int(request.GET["b"])
     except (KeyError, ValueError):
         return redirect("claims:history", slug=claim.slug)
     if request.htmx:

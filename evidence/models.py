@@ -11,6 +11,12 @@ from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, find_dois, normalize_doi
 from evidence.weights import Weight, compute_weight
 
+# More participants than any study has had; a larger number is a typing slip.
+SAMPLE_SIZE_MAX = 100_000_000
+SAMPLE_SIZE_MAX_VALIDATOR = MaxValueValidator(
+    SAMPLE_SIZE_MAX, "No study has had that many participants: at most 100,000,000."
+)
+
 
 def render_with_citations(text: str, *, user_content: bool = False) -> str:
     """Render Markdown, linking each DOI in it to our study page when we know the study."""
@@ -68,6 +74,7 @@ class Study(models.Model):
         "Sample size",
         null=True,
         blank=True,
+        validators=[SAMPLE_SIZE_MAX_VALIDATOR],
         help_text="Participants (or, for a meta-analysis, pooled participants).",
     )
     population = models.CharField(
@@ -337,7 +344,9 @@ class Submission(models.Model):
     design = models.CharField(
         "Study design", max_length=30, choices=StudyDesign.choices, blank=True
     )
-    sample_size = models.PositiveIntegerField("Sample size", null=True, blank=True)
+    sample_size = models.PositiveIntegerField(
+        "Sample size", null=True, blank=True, validators=[SAMPLE_SIZE_MAX_VALIDATOR]
+    )
 
     status = models.CharField(
         max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.models import Claim
 from evidence.choices import Stance
@@ -15,7 +15,7 @@ from evidence.forms import ApproveForm, RejectForm, SubmissionForm
 from evidence.models import AlreadyReviewed, Study, Submission, submission_limit_message
 
 
-@require_GET
+@require_safe
 def study_detail(request, doi):
     try:
         study = Study.objects.get_by_doi(doi)
@@ -96,7 +96,7 @@ def submit_evidence(request, slug):
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def study_facts(request, slug):
     """The submission form's study-facts part for the DOI typed so far (htmx)."""
@@ -113,7 +113,7 @@ def study_facts(request, slug):
     return render(request, "evidence/_study_facts.html", {"form": form, "known": known})
 
 
-@require_GET
+@require_safe
 @login_required
 def my_submissions(request):
     submissions = Submission.objects.of_member(request.user)
@@ -141,7 +141,7 @@ def _queue_item(submission, studies, approve_form=None, reject_form=None, error=
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def moderation_queue(request):
     _require_moderator(request.user)
@@ -226,7 +226,7 @@ def reject_submission(request, pk):
     return _reviewed(request, submission, f"Rejected {submission.doi}.")
 
 
-@require_GET
+@require_safe
 @login_required
 def moderation_item(request, pk):
     """One submission on its own page: where forms with errors land without JavaScript."""

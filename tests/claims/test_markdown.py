@@ -1,3 +1,5 @@
+import pytest
+
 from claims.markdown import render_markdown
 
 
@@ -61,3 +63,20 @@ def test_community_links_are_marked_nofollow_ugc():
 
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
+
+
+@pytest.mark.parametrize(
+    "href", ["//evil.example/x", "/\\evil.example/x", "HTTP://evil.example", "Https://evil.example"]
+)
+def test_every_community_link_is_marked_however_it_is_spelled(href):
+    html = render_markdown(f"[a link]({href})", user_content=True)
+    assert 'rel="nofollow ugc noopener"' in html, html
+
+
+@pytest.mark.parametrize("href", ["//evil.example/x", "/\\evil.example/x", "HTTP://evil.example"])
+def test_an_editor_s_link_off_the_site_gets_noopener_however_it_is_spelled(href):
+    assert 'rel="noopener"' in render_markdown(f"[a link]({href})")
+
+
+def test_an_editor_s_link_within_the_site_gets_no_rel():
+    assert "rel=" not in render_markdown("[the list](/claims/)")
