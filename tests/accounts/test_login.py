@@ -60,6 +60,30 @@ def test_a_full_width_username_signs_in_as_the_member_it_resolves_to(client, mem
     assert attempt(client, "ｍｉａ", "member-pass-123").status_code == 302
 
 
+def test_a_look_alike_spelling_shares_the_lock_of_the_name_it_signs_in_as(client, member):
+    # Without a client address only the username is counted: `ｍｉａ` must count as `mia`.
+    for _ in range(5):
+        attempt(client, "mia", address="")
+    response = attempt(client, "ｍｉａ", "member-pass-123", address="")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("typed", "counted"),
+    [
+        ("ｖｉｃｔｉｍ", "victim"),
+        ("  Victim ", "victim"),
+        ("ＶＩＣＴＩＭ", "victim"),
+        ("ﬁona", "fiona"),
+    ],
+)
+def test_the_throttle_counts_the_username_authentication_resolves(typed, counted):
+    from accounts.forms import username_key
+
+    assert username_key(typed) == counted
+
+
 def test_a_correct_password_clears_only_its_own_failures(client, member):
     for _ in range(3):
         attempt(client, "mia", address="10.0.0.1")
