@@ -117,6 +117,20 @@ def test_publishing_a_claim_that_is_not_there_is_not_found(plain_client, editor,
     assert plain_client.get(f"/admin/claims/claim/{object_id}/publish/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/accounts/loginfailure/?at__year=99999999999999999",
+        "/admin/evidence/submission/?created_at__year=2024&created_at__month=99999999999999999",
+    ],
+)
+def test_a_date_drill_down_out_of_range_is_a_bad_filter(plain_client, admin_user, url):
+    plain_client.force_login(admin_user)
+    response = plain_client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?e=1")
+
+
 def test_a_sample_size_beyond_any_study_is_refused_beside_the_field(member_client, claim):
     response = member_client.post(
         f"/claims/{claim.slug}/evidence/new/",

@@ -44,7 +44,10 @@ HOSTILE = [
     "../../etc/passwd",
     "%2E%2E%5C%2E%2E%5Cwindows",
 ]
-QUERY_NAMES = ["q", "topic", "page", "a", "b", "stance", "doi", "title", "next", "p", "o", "e"]
+QUERY_NAMES = [
+    "q", "topic", "page", "a", "b", "stance", "doi", "title", "next", "p", "o", "e",
+    "year__exact", "at__year", "at__month", "created_at__year", "created_at__month",
+]  # fmt: skip
 FORM_NAMES = [
     "username", "password", "email", "password1", "password2", "doi", "stance", "note",
     "title", "authors", "journal", "year", "design", "sample_size", "change_note", "reason",
@@ -96,7 +99,7 @@ def site(db, editor, member):
 def requests(valid):
     """(method, url, form data) for every pattern: its valid URL, each parameter with each
     hostile value, and the valid URL with hostile query strings and form fields."""
-    for route, _name in walk(get_resolver().url_patterns):
+    for route, name in walk(get_resolver().url_patterns):
         parameters = [m.group("name") or m.group("group") for m in PARAMETER.finditer(route)]
 
         def fill(hostile_name=None, value=None, route=route):
@@ -111,8 +114,9 @@ def requests(valid):
         for parameter in parameters:
             for value in HOSTILE:
                 yield "get", fill(parameter, value), None
-        if url.startswith("/admin/") and not url.endswith(("/change/", "/claim/", "/publish/")):
-            continue  # the rest of the admin is Django's own; its lists and our forms are ours
+        ours = (name or "").endswith(("_changelist", "_change", "_publish"))
+        if url.startswith("/admin/") and not ours:
+            continue  # other admin pages (add, delete, history) are walked by path only
         for value in HOSTILE:
             yield "get", url + "?" + "&".join(f"{key}={value}" for key in QUERY_NAMES), None
             yield "post", url, {key: unquote(value) for key in FORM_NAMES}
