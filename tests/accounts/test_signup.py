@@ -1,8 +1,10 @@
+import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
 from accounts.models import RateLimitedRequest
+from tests.conftest import run_in_threads
 from tests.factories import make_gold_standard, make_published_claim, publish
 
 SIGNUP = "/accounts/signup/"
@@ -106,3 +108,20 @@ def test_a_flood_of_sign_ups_leaves_the_table_bounded(db, settings):
     for _ in range(30):
         Client().post(SIGNUP, form(password2="mismatch"))
     assert RateLimitedRequest.objects.filter(action="signup").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_from_one_address_never_pass_the_limit(postgres_only, settings):
+    settings.SIGNUP_LIMIT_PER_HOUR = 5
+
+    def sign_up(index):
+        return (
+            Client()
+            .post(SIGNUP, form(username=f"user{index}", email=f"u{index}@example.org"))
+            .status_code
+        )
+
+    results, errors = run_in_threads(20, sign_up)
+    assert errors == []
+    assert sorted(results) == [302] * 5 + [429] * 15
+    assert User.objects.count() == 5
