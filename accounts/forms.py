@@ -1,47 +1,50 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.core.exceptions import ValidationError
 
+from accounts.addresses import client_address, throttle_key
 from accounts.models import LoginFailure
 
 
-def client_address(request) -> str | None:
-    # REMOTE_ADDR is the peer; behind a proxy, the proxy must set it (e.g. via the WSGI server).
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+def username_key(raw) -> str:
+    """The username a sign-in attempt is counted against: exactly what authentication looks up
+    (the sign-in form's UsernameField strips and applies NFKC, so `ｖｉｃｔｉｍ` is `victim`),
+    case-folded because sign-up refuses names that differ only in case, so every spelling that
+    could reach one account shares its count."""
+    return (UsernameField().to_python(raw) or "").casefold()[:150]
 
 
 class ThrottledLoginMixin:
-    """Refuse sign-in after too many recent failures for a username or from an address."""
+    """Refuse sign-in after too many recent failures for a username from an address, or from
+    an address; see LoginFailureQuerySet.begin_attempt."""
 
     throttled = False
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": "Too many failed sign-in attempts. For your safety, signing in is paused "
-        "for this account and this address; try again in %(minutes)d minutes.",
+        "throttled": "Too many failed sign-in attempts. For your safety, signing in from this "
+        "address is paused; try again in %(minutes)d minutes, or reset your password.",
     }
 
     def clean(self):
-        from django.conf import settings
-
-        username = (self.data.get("username") or "").strip()
-        address = client_address(self.request)
-        if LoginFailure.objects.is_locked_out(username=username, address=address):
+        attempt = LoginFailure.objects.begin_attempt(
+            username=username_key(self.data.get("username")),
+            address=throttle_key(client_address(self.request)),
+        )
+        if attempt is None:
             self.throttled = True
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            LoginFailure.objects.create(username=username[:150], address=address)
-            raise
-        LoginFailure.objects.filter(username__iexact=username).delete()
+        # Any failure below, a wrong password or an inactive account, leaves the attempt
+        # recorded as a failure.
+        cleaned = super().clean()
+        if self.get_user() is not None:
+            LoginFailure.objects.succeeded(attempt)
         return cleaned
 
 
@@ -61,9 +64,11 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account with this email already exists. Log in, or reset your password."
-            )
-        return email
+        # No "already registered" error here: that would tell anyone whose email has an
+        # account. The view signs the new member up either way (see `existing_owners`).
+        return self.cleaned_data["email"].strip()
+
+    def existing_owners(self):
+        """Active accounts that already use the email given, whose owners are told instead."""
+        email = self.cleaned_data["email"]
+        return list(get_user_model().objects.filter(email__iexact=email, is_active=True))

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +13,7 @@ from claims.forms import PublishForm
 from claims.models import AnalysisVersion, Claim, Topic
 from claims.publishing import NothingToPublish, publish_analysis, working_snapshot
 from claimsite.admin import RecordAdmin
+from claimsite.converters import parse_positive_int
 from evidence.admin import EvidenceForClaimInline, GoldStandardDesignInline
 
 
@@ -85,7 +88,11 @@ class ClaimAdmin(admin.ModelAdmin):
         """The "Publish analysis version" page: a change note and what will change."""
         if not request.user.has_perm("claims.publish_claim"):
             raise PermissionDenied
-        claim = get_object_or_404(Claim.objects.select_related("current_version"), pk=object_id)
+        try:
+            pk = parse_positive_int(unquote(object_id))
+        except ValueError:
+            raise Http404("No claim has this id.") from None
+        claim = get_object_or_404(Claim.objects.select_related("current_version"), pk=pk)
         form = PublishForm(request.POST or None)
         status = 200
         if request.method == "POST":

@@ -6,8 +6,9 @@ https://doi.org/. Every model's save() calls `render_markdown()` and stores the 
 `*_html` field; only that field is output with |safe.
 """
 
+import re
 from collections.abc import Collection
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import bleach
 import markdown as markdown_lib
@@ -49,12 +50,22 @@ def known_study_dois(dois: Collection[str]) -> set[str]:
     return set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True))
 
 
+def leaves_the_site(href: str) -> bool:
+    """Whether a link goes elsewhere, read as a browser reads it: any scheme in any case
+    (`HTTP://x`), protocol-relative (`//x`), or with backslashes or tabs browsers ignore
+    (`/\\x`, or a tab inside `//`)."""
+    cleaned = re.sub(r"[\t\n\r]", "", href).strip().replace("\\", "/")
+    parts = urlsplit(cleaned)
+    return bool(parts.scheme or parts.netloc)
+
+
 def render_markdown(text: str, *, user_content: bool = False) -> str:
     """Render `text` as sanitised HTML, each DOI in it linked to our study page when the site
     knows the study, else to doi.org.
 
-    `user_content` marks text written by community members: its external links get
-    rel="nofollow ugc noopener".
+    `user_content` marks text written by community members: every link they wrote gets
+    rel="nofollow ugc noopener" (however it is spelled); other text's links that leave the
+    site get rel="noopener".
     """
     if not text:
         return ""
@@ -80,8 +91,7 @@ def render_markdown(text: str, *, user_content: bool = False) -> str:
                 return attrs
             attrs[href_key] = doi_org_url(doi)
             attrs[(None, "class")] = "doi"
-        href = attrs.get(href_key, "")
-        if href.startswith(("http://", "https://")):
+        if user_content or leaves_the_site(attrs.get(href_key, "")):
             attrs[(None, "rel")] = rel
         return attrs
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from claims import search
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
@@ -20,6 +20,7 @@ from claims.editors import is_editor
 from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
 from claims.publishing import has_unpublished_changes
 from claims.verdicts import rule_rows
+from claimsite.converters import parse_positive_int
 from evidence.weights import MAX_WEIGHT
 
 
@@ -74,7 +75,7 @@ def _published_topic_or_404(slug) -> TopicRef:
     return TopicRef(name=name, slug=slug)
 
 
-@require_GET
+@require_safe
 def claim_list(request):
     query = request.GET.get("q", "").strip()[:200]
     topic_slug = request.GET.get("topic", "").strip()
@@ -123,7 +124,7 @@ def _render_claim_page(request, context):
     return response
 
 
-@require_GET
+@require_safe
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)
     if not claim.is_published:
@@ -137,7 +138,7 @@ def claim_detail(request, slug):
     return _render_claim_page(request, context)
 
 
-@require_GET
+@require_safe
 @login_required
 def claim_preview(request, slug):
     if not is_editor(request.user):
@@ -148,7 +149,7 @@ def claim_preview(request, slug):
     return _render_claim_page(request, context)
 
 
-@require_GET
+@require_safe
 def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
@@ -156,7 +157,7 @@ def claim_version(request, slug, number):
     return _render_claim_page(request, context)
 
 
-@require_GET
+@require_safe
 def claim_history(request, slug):
     claim = _claim_or_404(request, slug)
     versions = list(claim.versions.for_history())
@@ -190,7 +191,7 @@ def _comparison_context(request, claim, a, b):
     }
 
 
-@require_GET
+@require_safe
 def claim_compare(request, slug, a, b):
     claim = _claim_or_404(request, slug)
     context = _comparison_context(request, claim, a, b)
@@ -198,12 +199,12 @@ def claim_compare(request, slug, a, b):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def claim_compare_pick(request, slug):
     """The History page's "compare two versions" form: /compare/?a=1&b=3."""
     claim = _claim_or_404(request, slug)
     try:
-        a, b = int(request.GET["a"]), int(request.GET["b"])
+        a, b = parse_positive_int(request.GET["a"]), parse_positive_int(request.GET["b"])
     except (KeyError, ValueError):
         return redirect("claims:history", slug=claim.slug)
     if request.htmx:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -13,3 +14,11 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_changelist_instance(self, request):
+        # The date drill-down turns ?at__year=… into a date; a year too large for one raises
+        # OverflowError, which Django's admin does not catch. Treat it as any bad filter.
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(str(error)) from error

@@ -1,5 +1,6 @@
 """Read settings from environment variables, refusing values that make no sense."""
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -53,6 +54,19 @@ def env_http_url(name: str, default: str) -> str:
     if url.scheme not in ("http", "https") or not url.hostname:
         raise ImproperlyConfigured(f"{name}={raw!r} must be an http:// or https:// URL.")
     return value
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses or CIDR networks (`10.0.0.0/8,2001:db8::1`)."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None
+    return networks
 
 
 def database_from_url(name: str, *, sqlite_path: Path) -> dict:

@@ -13,6 +13,7 @@ from claimsite.env import (
     env_http_url,
     env_int,
     env_list,
+    env_networks,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "claimsite.csp.ContentSecurityPolicyMiddleware",
+    "claimsite.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -112,10 +114,20 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
 CLAIMS_PER_PAGE = env_int("CLAIMS_PER_PAGE", 20, minimum=1)
 
-# Sign-in throttling: this many failures for one username or one address within the window
-# refuse further attempts until the window has passed.
+# Sign-in throttling: within the window, this many failures for one username from one address
+# pause sign-in for that pair, and LOGIN_FAILURE_ADDRESS_LIMIT failures from one address (any
+# usernames) pause it for the address. A member signing in from elsewhere is not affected.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_ADDRESS_LIMIT = env_int("LOGIN_FAILURE_ADDRESS_LIMIT", 20, minimum=1)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+
+# Sign-ups per address, and password resets per address and per email, in any hour.
+SIGNUP_LIMIT_PER_HOUR = env_int("SIGNUP_LIMIT_PER_HOUR", 10, minimum=1)
+PASSWORD_RESET_LIMIT_PER_HOUR = env_int("PASSWORD_RESET_LIMIT_PER_HOUR", 5, minimum=1)
+
+# Reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated). Unset,
+# the client address is REMOTE_ADDR and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # Community submissions: per member, pending at once and submitted in any 24 hours.
 SUBMISSIONS_MAX_PENDING = env_int("SUBMISSIONS_MAX_PENDING", 10, minimum=1)

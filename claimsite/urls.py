@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.forms import ThrottledAdminAuthenticationForm
+from accounts.views import admin_login
 
 admin.site.site_header = "Evidence Claims — editors"
 admin.site.site_title = "Evidence Claims admin"
@@ -9,6 +10,8 @@ admin.site.index_title = "Curate claims, studies and mechanisms"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
+    # Before the admin's own login/ so that a paused sign-in answers 429.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("evidence.urls")),

@@ -5,8 +5,9 @@ import unicodedata
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 # "10." + a registrant code of 4–9 digits (with optional ".sub" parts) + "/" + a non-empty
-# suffix without whitespace. This is the syntax of the DOI Handbook, §2.2.
-DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+# suffix without whitespace or control characters. This is the syntax of the DOI Handbook, §2.2
+# (whose suffixes are printable; PostgreSQL could not even store a NUL).
+DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/[^\s\x00-\x1f\x7f]+$")
 
 # A DOI inside prose. It must end on a character that cannot be trailing punctuation, so
 # "(10.1080/02640414.2024.2321021)." yields the DOI without ")." .

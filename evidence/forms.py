@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from evidence import crossref
 from evidence.choices import Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
-from evidence.models import Evidence, Study, Submission
+from evidence.models import SAMPLE_SIZE_MAX, Evidence, Study, Submission
 
 NOTE_MAX = 5000
 # Needed when the DOI is new to the site. Not the journal: preprints have none.
@@ -151,7 +151,9 @@ class ApproveForm(forms.Form):
     journal = forms.CharField(label="Journal", max_length=300, required=False)
     year = forms.IntegerField(label="Year", min_value=1600, max_value=2100)
     design = forms.ChoiceField(label="Study design", choices=StudyDesign.choices)
-    sample_size = forms.IntegerField(label="Sample size", min_value=1, required=False)
+    sample_size = forms.IntegerField(
+        label="Sample size", min_value=1, max_value=SAMPLE_SIZE_MAX, required=False
+    )
     weight_override = forms.IntegerField(
         label="Weight override",
         min_value=0,

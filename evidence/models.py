@@ -13,6 +13,12 @@ from evidence.doi import InvalidDOI, normalize_doi
 from evidence.notices import NoticeKind, headline, raises_concern, retracts
 from evidence.weights import Weight, compute_weight
 
+# More participants than any study has had; a larger number is a typing slip.
+SAMPLE_SIZE_MAX = 100_000_000
+SAMPLE_SIZE_MAX_VALIDATOR = MaxValueValidator(
+    SAMPLE_SIZE_MAX, "No study has had that many participants: at most 100,000,000."
+)
+
 
 class DOIField(models.CharField):
     """A DOI, normalised whenever the model is cleaned (forms, the admin) or saved."""
@@ -71,6 +77,7 @@ class Study(models.Model):
         "Sample size",
         null=True,
         blank=True,
+        validators=[SAMPLE_SIZE_MAX_VALIDATOR],
         help_text="Participants (or, for a meta-analysis, pooled participants).",
     )
     population = models.CharField(
@@ -395,7 +402,9 @@ class Submission(models.Model):
     design = models.CharField(
         "Study design", max_length=30, choices=StudyDesign.choices, blank=True
     )
-    sample_size = models.PositiveIntegerField("Sample size", null=True, blank=True)
+    sample_size = models.PositiveIntegerField(
+        "Sample size", null=True, blank=True, validators=[SAMPLE_SIZE_MAX_VALIDATOR]
+    )
 
     status = models.CharField(
         max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import claimsite.converters  # noqa: F401 (registers <posint:>)
 from evidence import views
 
 app_name = "evidence"
@@ -11,7 +12,7 @@ urlpatterns = [
     path("claims/<slug:slug>/evidence/new/study-facts/", views.study_facts, name="study_facts"),
     path("accounts/submissions/", views.my_submissions, name="my_submissions"),
     path("moderation/", views.moderation_queue, name="moderation"),
-    path("moderation/<int:pk>/", views.moderation_item, name="moderation_item"),
-    path("moderation/<int:pk>/approve/", views.approve_submission, name="approve"),
-    path("moderation/<int:pk>/reject/", views.reject_submission, name="reject"),
+    path("moderation/<posint:pk>/", views.moderation_item, name="moderation_item"),
+    path("moderation/<posint:pk>/approve/", views.approve_submission, name="approve"),
+    path("moderation/<posint:pk>/reject/", views.reject_submission, name="reject"),
 ]

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims.editors import is_editor
 from claims.models import Claim, PublishedClaim
@@ -19,7 +19,7 @@ from evidence.notices import headline, kind_of
 from evidence.weights import compute_weight
 
 
-@require_GET
+@require_safe
 def study_detail(request, doi):
     try:
         study = Study.objects.get_by_doi(doi)
@@ -107,7 +107,7 @@ def submit_evidence(request, slug):
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def study_facts(request, slug):
     """The submission form's study-facts part for the DOI typed so far (htmx)."""
@@ -136,7 +136,7 @@ def study_facts(request, slug):
     return render(request, "evidence/_study_facts.html", {"form": form, "known": known})
 
 
-@require_GET
+@require_safe
 @login_required
 def my_submissions(request):
     submissions = Submission.objects.of_member(request.user)
@@ -180,7 +180,7 @@ def _queue_item(submission, studies, approve_form=None, reject_form=None, error=
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def moderation_queue(request):
     _require_moderator(request.user)
@@ -272,7 +272,7 @@ def reject_submission(request, pk):
     return _reviewed(request, submission, f"Rejected {submission.doi}.")
 
 
-@require_GET
+@require_safe
 @login_required
 def moderation_item(request, pk):
     """One submission on its own page: where forms with errors land without JavaScript."""

@@ -1,6 +1,11 @@
+import pytest
 from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
 from pytest_django.asserts import assertInHTML
 
+from accounts.models import RateLimitedRequest
+from tests.conftest import run_in_threads
 from tests.factories import make_gold_standard, make_published_claim, publish
 
 SIGNUP = "/accounts/signup/"
@@ -66,9 +71,62 @@ def test_a_common_password_is_refused(client, db):
     assert "too common" in response.content.decode()
 
 
-def test_an_email_already_in_use_is_refused(client, db):
+def test_signing_up_with_a_registered_email_looks_the_same_and_tells_its_owner(client, db):
     User.objects.create_user("bob", "Alice@Example.org", "x")
-    response = client.post(SIGNUP, form())
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+    fresh = Client().post(SIGNUP, form(username="carol", email="carol@example.org"))
+    mail.outbox.clear()
+    taken = client.post(SIGNUP, form())
+    assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+    assert "already" not in taken.content.decode()
+    # The new account is made without the address; the address's owner is told.
+    assert User.objects.get(username="alice").email == ""
+    assert User.objects.get(username="bob").email == "Alice@example.org"
+    [notice] = mail.outbox
+    assert notice.to == ["alice@example.org"]
+    assert "“alice”" in notice.body and "“bob”" in notice.body
+    assert "/accounts/password_reset/" in notice.body
+
+
+def test_a_new_email_gets_no_notice(client, db):
+    client.post(SIGNUP, form())
+    assert mail.outbox == []
+    assert User.objects.get(username="alice").email == "alice@example.org"
+
+
+def test_sign_ups_from_one_address_are_limited(db, settings):
+    settings.SIGNUP_LIMIT_PER_HOUR = 3
+    for number in range(3):
+        response = Client().post(
+            SIGNUP, form(username=f"user{number}", email=f"u{number}@example.org")
+        )
+        assert response.status_code == 302
+    response = Client().post(SIGNUP, form(username="user9"), REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 429
+    assert "Too many sign-ups from this address" in response.content.decode()
+    assert not User.objects.filter(username="user9").exists()
+    other = Client().post(SIGNUP, form(username="user9"), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_a_flood_of_sign_ups_leaves_the_table_bounded(db, settings):
+    settings.SIGNUP_LIMIT_PER_HOUR = 3
+    for _ in range(30):
+        Client().post(SIGNUP, form(password2="mismatch"))
+    assert RateLimitedRequest.objects.filter(action="signup").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_from_one_address_never_pass_the_limit(postgres_only, settings):
+    settings.SIGNUP_LIMIT_PER_HOUR = 5
+
+    def sign_up(index):
+        return (
+            Client()
+            .post(SIGNUP, form(username=f"user{index}", email=f"u{index}@example.org"))
+            .status_code
+        )
+
+    results, errors = run_in_threads(20, sign_up)
+    assert errors == []
+    assert sorted(results) == [302] * 5 + [429] * 15
+    assert User.objects.count() == 5

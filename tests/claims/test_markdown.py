@@ -140,3 +140,20 @@ def _submission_note(study):
 def test_every_text_saved_on_the_site_links_a_known_study_to_its_page(db, render):
     study = make_study(doi=REFERENCE_DOI)
     assert STUDY_PAGE in render(study)
+
+
+@pytest.mark.parametrize(
+    "href", ["//evil.example/x", "/\\evil.example/x", "HTTP://evil.example", "Https://evil.example"]
+)
+def test_every_community_link_is_marked_however_it_is_spelled(href):
+    html = render_markdown(f"[a link]({href})", user_content=True)
+    assert 'rel="nofollow ugc noopener"' in html, html
+
+
+@pytest.mark.parametrize("href", ["//evil.example/x", "/\\evil.example/x", "HTTP://evil.example"])
+def test_an_editor_s_link_off_the_site_gets_noopener_however_it_is_spelled(href):
+    assert 'rel="noopener"' in render_markdown(f"[a link]({href})")
+
+
+def test_an_editor_s_link_within_the_site_gets_no_rel():
+    assert "rel=" not in render_markdown("[the list](/claims/)")

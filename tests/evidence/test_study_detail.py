@@ -83,10 +83,12 @@ def test_a_retracted_study_is_flagged(client, db):
 
 
 def test_an_unknown_or_malformed_doi_gives_the_sites_404(client, db):
-    for url in ("/studies/10.9999/unknown/", "/studies/not-a-doi/", "/studies/10.1234/a%00b/"):
+    for url in ("/studies/10.9999/unknown/", "/studies/not-a-doi/", "/studies/10.1234/a%2500b/"):
         response = client.get(url)
         assert response.status_code == 404
         assert "We could not find that page" in response.content.decode()
+    # A control character itself is refused before any lookup (tests/test_clean_input.py).
+    assert client.get("/studies/10.1234/a%00b/").status_code == 400
 
 
 def test_the_study_page_queries_do_not_grow_with_citing_claims(

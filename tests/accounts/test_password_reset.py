@@ -1,0 +1,42 @@
+from django.core import mail
+from django.test import Client
+
+from accounts.models import RateLimitedRequest
+
+RESET = "/accounts/password_reset/"
+
+
+def reset(email, address="10.0.0.1"):
+    return Client().post(RESET, {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_resets_for_one_email_are_limited(member):
+    for number in range(5):
+        assert reset("mia@example.org", address=f"10.0.0.{number}").status_code == 302
+    response = reset("MIA@example.org", address="10.0.0.99")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert "Too many password reset requests" in response.content.decode()
+    assert len(mail.outbox) == 5
+
+
+def test_password_resets_from_one_address_are_limited(member):
+    for number in range(5):
+        assert reset(f"someone{number}@example.org").status_code == 302
+    assert reset("mia@example.org").status_code == 429
+    assert mail.outbox == []
+    assert reset("mia@example.org", address="10.0.0.2").status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_an_unknown_email_counts_like_a_registered_one(member):
+    # Otherwise the limit would tell which emails have accounts.
+    for _ in range(5):
+        assert reset("nobody@example.org", address="10.0.0.3").status_code == 302
+    assert reset("nobody@example.org", address="10.0.0.4").status_code == 429
+
+
+def test_a_flood_of_resets_leaves_the_table_bounded(member):
+    for _ in range(50):
+        reset("mia@example.org")
+    assert RateLimitedRequest.objects.count() == 10  # 5 for the address, 5 for the email
