@@ -10,6 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from claims.analysis import build_analysis
+from claims.caching import (
+    analysis_fragment,
+    claim_stamp,
+    compare_stamp,
+    latest_publication_stamp,
+    reader_page,
+    version_stamp,
+)
 from claims.compare import compare_analyses
 from claims.models import Claim, Topic
 from claims.publishing import has_unpublished_changes
@@ -39,6 +47,7 @@ def _page_context(request, claim, analysis, **extra):
     }
 
 
+@reader_page(latest_publication_stamp)
 @require_GET
 def claim_list(request):
     query = request.GET.get("q", "").strip()[:200]
@@ -62,6 +71,7 @@ def claim_list(request):
     return render(request, template, context)
 
 
+@reader_page(claim_stamp)
 @require_GET
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)
@@ -72,6 +82,9 @@ def claim_detail(request, slug):
     unpublished = is_editor(request.user) and has_unpublished_changes(claim)
     context = _page_context(
         request, claim, claim.current_version.analysis, mode="current", unpublished=unpublished
+    )
+    context["analysis_html"] = analysis_fragment(
+        request, version=claim.current_version, context=context
     )
     return render(request, "claims/claim_detail.html", context)
 
@@ -87,11 +100,13 @@ def claim_preview(request, slug):
     return render(request, "claims/claim_detail.html", context)
 
 
+@reader_page(version_stamp)
 @require_GET
 def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
     context = _page_context(request, claim, version.analysis, mode="version", version=version)
+    context["analysis_html"] = analysis_fragment(request, version=version, context=context)
     return render(request, "claims/claim_detail.html", context)
 
 
@@ -124,6 +139,7 @@ def _comparison_context(request, claim, a, b):
     }
 
 
+@reader_page(compare_stamp)
 @require_GET
 def claim_compare(request, slug, a, b):
     claim = _claim_or_404(request, slug)

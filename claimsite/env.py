@@ -124,3 +124,47 @@ def email_from_url(name: str) -> dict:
         "EMAIL_USE_SSL": url.scheme == "smtps",
         "EMAIL_USE_TLS": url.scheme == "smtp" and options.get("tls", "1") not in ("0", "false"),
     }
+
+
+def cache_from_url(name: str) -> dict:
+    """The CACHES["default"] entry from the URL in `name`: unset means one cache per process.
+
+    `locmem://` keeps pages in each server process; `redis://host:6379/0` shares them between
+    processes and servers through Django's own Redis backend (which needs the redis package).
+    """
+    raw = os.environ.get(name, "").strip() or "locmem://"
+    url = urlsplit(raw)
+    options = dict(parse_qsl(url.query))
+    if url.scheme == "locmem":
+        max_entries = options.get("max_entries", "1000")
+        if not max_entries.isdigit() or int(max_entries) < 1:
+            raise ImproperlyConfigured(f"{name} has a max_entries that is not a positive number.")
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.netloc or "pages",
+            "OPTIONS": {"MAX_ENTRIES": int(max_entries)},
+        }
+    if url.scheme in ("redis", "rediss"):
+        if not url.hostname:
+            raise ImproperlyConfigured(f"{name} must name a host, e.g. redis://127.0.0.1:6379/0.")
+        _port(url, name)
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if url.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name} must be a locmem://, redis:// or dummy:// URL, not {url.scheme or raw!r}."
+    )
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from a header name such as X-Forwarded-Proto (value https)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition("=")
+    header = header.strip()
+    if not header or not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header name: use e.g. X-Forwarded-Proto."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value.strip() or "https"

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts.forms import ThrottledAdminAuthenticationForm
+from claimsite.views import bench_ok, healthz
 
 admin.site.site_header = "Evidence Claims — editors"
 admin.site.site_title = "Evidence Claims admin"
@@ -9,8 +11,12 @@ admin.site.index_title = "Curate claims, studies and mechanisms"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("evidence.urls")),
     path("", include("claims.urls")),
 ]
+
+if settings.BENCH_VIEW:
+    urlpatterns.append(path("bench/ok", bench_ok))

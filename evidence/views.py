@@ -3,18 +3,45 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.models import Claim
+from claims.caching import Stamp, reader_page
+from claims.models import AnalysisVersion, Claim
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import ApproveForm, RejectForm, SubmissionForm
 from evidence.models import AlreadyReviewed, Study, Submission, submission_limit_message
 
 
+def study_stamp(request, doi):
+    """A study page shows the study's own facts (edited in place, so its updated_at) and the
+    published claims citing it, which change only when something is published."""
+    latest = AnalysisVersion.objects.order_by("-pk")
+    try:
+        row = (
+            Study.objects.filter(doi=normalize_doi(doi))
+            .annotate(
+                latest_id=Subquery(latest.values("pk")[:1]),
+                latest_at=Subquery(latest.values("published_at")[:1]),
+            )
+            .values_list("pk", "updated_at", "latest_id", "latest_at")
+            .first()
+        )
+    except InvalidDOI:
+        return None
+    if row is None:
+        return None
+    pk, updated_at, latest_id, latest_at = row
+    return Stamp(
+        key=f"study:{pk}:{updated_at.isoformat()}:{latest_id}",
+        last_modified=max(filter(None, (updated_at, latest_at))),
+    )
+
+
+@reader_page(study_stamp)
 @require_GET
 def study_detail(request, doi):
     try:
