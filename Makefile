@@ -40,6 +40,10 @@ run: demo
 serve: install
 	PORT=$(PORT) $(BIN)/python scripts/serve.py
 
+# Throughput and latency of the production server (README "Performance"); takes minutes.
+bench: install
+	$(BIN)/python scripts/bench.py
+
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from claims.analysis import build_analysis
 from claims.caching import (
+    PublishedAnalysis,
     analysis_fragment,
     claim_stamp,
     compare_stamp,
@@ -81,7 +82,11 @@ def claim_detail(request, slug):
         return render(request, "claims/claim_detail.html", context)
     unpublished = is_editor(request.user) and has_unpublished_changes(claim)
     context = _page_context(
-        request, claim, claim.current_version.analysis, mode="current", unpublished=unpublished
+        request,
+        claim,
+        PublishedAnalysis(claim.current_version),
+        mode="current",
+        unpublished=unpublished,
     )
     context["analysis_html"] = analysis_fragment(
         request, version=claim.current_version, context=context
@@ -105,7 +110,8 @@ def claim_preview(request, slug):
 def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
-    context = _page_context(request, claim, version.analysis, mode="version", version=version)
+    analysis = PublishedAnalysis(version)
+    context = _page_context(request, claim, analysis, mode="version", version=version)
     context["analysis_html"] = analysis_fragment(request, version=version, context=context)
     return render(request, "claims/claim_detail.html", context)
 

@@ -3,12 +3,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.caching import Stamp, reader_page
+from claims.caching import Stamp, as_datetime, one_row, reader_page
 from claims.models import AnalysisVersion, Claim
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
@@ -19,25 +19,24 @@ from evidence.models import AlreadyReviewed, Study, Submission, submission_limit
 def study_stamp(request, doi):
     """A study page shows the study's own facts (edited in place, so its updated_at) and the
     published claims citing it, which change only when something is published."""
-    latest = AnalysisVersion.objects.order_by("-pk")
     try:
-        row = (
-            Study.objects.filter(doi=normalize_doi(doi))
-            .annotate(
-                latest_id=Subquery(latest.values("pk")[:1]),
-                latest_at=Subquery(latest.values("published_at")[:1]),
-            )
-            .values_list("pk", "updated_at", "latest_id", "latest_at")
-            .first()
-        )
+        doi = normalize_doi(doi)
     except InvalidDOI:
         return None
+    # Table names, not input, go into the SQL; the DOI is a parameter.
+    latest = f"FROM {AnalysisVersion._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
+    row = one_row(
+        f"SELECT s.id, s.updated_at, (SELECT id {latest}), (SELECT published_at {latest})"  # noqa: S608
+        f" FROM {Study._meta.db_table} s WHERE s.doi = %s",
+        [doi],
+    )
     if row is None:
         return None
     pk, updated_at, latest_id, latest_at = row
+    updated_at = as_datetime(updated_at)
     return Stamp(
         key=f"study:{pk}:{updated_at.isoformat()}:{latest_id}",
-        last_modified=max(filter(None, (updated_at, latest_at))),
+        last_modified=max(updated_at, as_datetime(latest_at)) if latest_at else updated_at,
     )
 
 

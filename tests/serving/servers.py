@@ -103,16 +103,17 @@ def fetch(url, *, opener=None, data=None, headers=None) -> Response:
         return Response(error.code, error.headers, error.read())
 
 
-def signed_in_opener(base: str, username: str, password: str):
-    """A browser-like opener (cookies, no redirects followed) signed in through the admin."""
+def signed_in_opener(base: str, username: str, password: str, login_path="/admin/login/"):
+    """A browser-like opener (cookies, no redirects followed), signed in on the login page."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
-    page = fetch(base + "/admin/login/", opener=opener)
+    opener.cookie_jar = jar
+    page = fetch(base + login_path, opener=opener)
     reply = fetch(
-        base + "/admin/login/",
+        base + login_path,
         opener=opener,
         data={"username": username, "password": password, "csrfmiddlewaretoken": csrf_of(page)},
-        headers={"Referer": base + "/admin/login/"},
+        headers={"Referer": base + login_path},
     )
     assert reply.status == 302, reply.text
     return opener
