@@ -129,8 +129,8 @@ def email_from_url(name: str) -> dict:
 def cache_from_url(name: str) -> dict:
     """The CACHES["default"] entry from the URL in `name`: unset means one cache per process.
 
-    `locmem://` keeps pages in each server process; `redis://host:6379/0` shares them between
-    processes and servers through Django's own Redis backend (which needs the redis package).
+    `locmem://` keeps pages in each server process (the keys name published versions, so
+    separate caches never disagree); `dummy://` caches nothing, to measure rendering itself.
     """
     raw = os.environ.get(name, "").strip() or "locmem://"
     url = urlsplit(raw)
@@ -144,15 +144,10 @@ def cache_from_url(name: str) -> dict:
             "LOCATION": url.netloc or "pages",
             "OPTIONS": {"MAX_ENTRIES": int(max_entries)},
         }
-    if url.scheme in ("redis", "rediss"):
-        if not url.hostname:
-            raise ImproperlyConfigured(f"{name} must name a host, e.g. redis://127.0.0.1:6379/0.")
-        _port(url, name)
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     if url.scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        f"{name} must be a locmem://, redis:// or dummy:// URL, not {url.scheme or raw!r}."
+        f"{name} must be a locmem:// or dummy:// URL, not {url.scheme or raw!r}."
     )
 
 

@@ -147,7 +147,7 @@ globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
 
 # Pages for anonymous readers are cached per published version (claims/caching.py):
-# CACHE_URL=locmem:// (the default, one cache per process) or redis://host:6379/0.
+# CACHE_URL=locmem:// (the default, one cache per process) or dummy:// (no cache).
 CACHES = {"default": cache_from_url("CACHE_URL")}
 
 if not DEBUG:

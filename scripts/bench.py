@@ -35,7 +35,8 @@ from tests.serving.servers import (  # noqa: E402 - after the path is set
     signed_in_opener,
 )
 
-DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
+DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = 16
 WORKERS = "2"
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000 10000").split()]
@@ -81,8 +82,8 @@ def machine() -> str:
 
 def load_generator() -> str:
     if WRK:
-        return f"wrk, {CONNECTIONS} connections, {DURATION} s a page"
-    return f"Python, {CONNECTIONS} threads, {DURATION} s a page"
+        return f"wrk, {CONNECTIONS} connections, best of {ROUNDS} rounds of {DURATION} s a page"
+    return f"Python, {CONNECTIONS} threads, best of {ROUNDS} rounds of {DURATION} s a page"
 
 
 def manage(url, *args, quiet=False):
@@ -145,10 +146,16 @@ def throughput(url):
             ("search `protein`, anonymous", "/?q=protein", None),
             ("study page, anonymous", study, None),
         ]
-        results = []
-        for label, path, cookie in pages:
+        for _label, path, cookie in pages:
             assert fetch(base + path, headers={"Cookie": cookie} if cookie else {}).status == 200
-            results.append((label, path, requests_per_second(base + path, cookie)))
+        # Rounds through every page, keeping each page's best: on a shared machine, load from
+        # elsewhere only ever lowers a figure, and each round measures the bare view too.
+        best = {path_and_cookie: 0.0 for path_and_cookie in ((p, c) for _, p, c in pages)}
+        for _round in range(ROUNDS):
+            for _label, path, cookie in pages:
+                rate = requests_per_second(base + path, cookie)
+                best[path, cookie] = max(best[path, cookie], rate)
+        results = [(label, path, best[path, cookie]) for label, path, cookie in pages]
     bare = results[0][2]
     print("Throughput on the demo data (gunicorn, 2 sync workers, DEBUG off)")
     print("| page | path | req/s | × bare view |")

@@ -127,11 +127,8 @@ def test_request_errors_are_logged_to_stdout_with_that_format():
 def test_cache_url_picks_the_cache(monkeypatch):
     monkeypatch.delenv("CACHE_URL", raising=False)
     assert cache_from_url("CACHE_URL")["BACKEND"].endswith("LocMemCache")
-    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/0")
-    assert cache_from_url("CACHE_URL") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/0",
-    }
+    monkeypatch.setenv("CACHE_URL", "dummy://")
+    assert cache_from_url("CACHE_URL")["BACKEND"].endswith("DummyCache")
     monkeypatch.setenv("CACHE_URL", "memcached://x")
     from django.core.exceptions import ImproperlyConfigured
 
