@@ -19,6 +19,7 @@ import hashlib
 from calendar import timegm
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -51,20 +52,32 @@ class Stamp:
     last_modified: datetime | None
 
 
-@functools.cache
 def release() -> str:
     """A digest of the templates and collected static files: a deploy that changes how pages
-    look changes every key, so a cache shared across deploys never serves the old look."""
+    look changes every key, so a cache shared across deploys never serves the old look.
+
+    In development, templates change while the server runs: there, their times count too.
+    """
+    if settings.DEBUG:
+        return _digest(_release(), *(p.stat().st_mtime_ns for p in _templates()))
+    return _release()
+
+
+@functools.cache
+def _release() -> str:
     digest = hashlib.sha256()
-    roots = [*(t for tpl in settings.TEMPLATES for t in tpl.get("DIRS", []))]
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*.html") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+    for path in _templates():
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
     manifest = settings.STATIC_ROOT / "staticfiles.json"
     if manifest.is_file():
         digest.update(manifest.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _templates():
+    roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    return sorted(p for root in roots for p in root.rglob("*.html") if p.is_file())
 
 
 def _is_reader(request) -> bool:
@@ -112,7 +125,8 @@ def reader_page(stamp_for):
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified)
             patch_cache_control(response, public=True, max_age=READER_MAX_AGE)
-            patch_vary_headers(response, ["Cookie"])
+            # A shared cache must not give this page to a member, nor to htmx asking for a part.
+            patch_vary_headers(response, ["Cookie", "HX-Request"])
             return response
 
         return wrapper

@@ -1,5 +1,7 @@
 """Reader pages are rendered once per published version and served from the cache afterwards."""
 
+import os
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -196,3 +198,18 @@ def test_a_reader_with_a_message_waiting_gets_a_fresh_page(client, claim):
     response = client.get(url)
     assert response.status_code == 200
     assert "ETag" not in response
+
+
+def test_a_template_edited_in_development_makes_new_keys(settings, tmp_path):
+    from claims.caching import release
+
+    settings.DEBUG = True
+    template = tmp_path / "page.html"
+    template.write_text("first look")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    before = release()
+    template.write_text("second look")
+    os.utime(template, ns=(1, 2))
+    assert release() != before
