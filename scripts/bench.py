@@ -61,6 +61,8 @@ def main():
             manage(url, "generate_claims", "--claims", str(size), "--batch", "1000", quiet=True)
             generated = time.monotonic() - began
             rows.append((size, generated, latencies(url, size)))
+    if not rows:
+        return
     print(f"Latency, one request at a time, page cache off ({vendor}), milliseconds")
     print("| claims | generated in | home p50 / p95 | search p50 / p95 | deep page p50 / p95 |")
     print("|---:|---:|---:|---:|---:|")

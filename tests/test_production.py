@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_manage(*args, **env_changes):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    # As in production: none of the test run's own settings (browser tests allow async-unsafe
+    # calls, which check --deploy rightly reports).
+    unset = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DEBUG="0", **env_changes)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
