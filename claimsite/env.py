@@ -67,7 +67,7 @@ def database_from_url(name: str, *, sqlite_path: Path) -> dict:
             "HOST": url.hostname or "",
             "PORT": str(port or ""),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": env_bool("CONN_HEALTH_CHECKS", default=True),
             "OPTIONS": options,
         }
     if url.scheme == "sqlite":
