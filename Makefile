@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test install install-dev migrate demo lint fixture clean
+.PHONY: run serve bench test install install-dev migrate demo lint fixture clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -35,6 +35,14 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The site as in production (DEBUG off, gunicorn, WhiteNoise): README "Production".
+serve: install
+	PORT=$(PORT) $(BIN)/python scripts/serve.py
+
+# Throughput and latency of the production server (README "Performance"); takes minutes.
+bench: install
+	$(BIN)/python scripts/bench.py
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

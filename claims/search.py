@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import connection, connections, models
+from django.db import connections, models
 from django.db.models import F, FloatField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
@@ -132,6 +132,7 @@ def fts5_query(parsed: ParsedQuery) -> tuple[str, str]:
 
 def index(listing) -> None:
     """Put `listing`'s published text into the full-text index of the database in use."""
+    connection = connections[listing._state.db or "default"]
     if connection.vendor == "postgresql":
         type(listing).objects.filter(pk=listing.pk).update(
             search_vector=(
@@ -197,7 +198,7 @@ def matching(queryset, query: str):
     parsed = parse(query)
     if parsed.is_empty:
         return queryset.none()
-    if connection.vendor == "postgresql":
+    if connections[queryset.db].vendor == "postgresql":
         search_query = _postgresql_query(query)
         return (
             queryset.filter(search_vector=search_query)
@@ -229,7 +230,7 @@ def mark(listings: list, query: str) -> list:
     if not listings or parsed.is_empty:
         return listings
     rows = type(listings[0]).objects.filter(pk__in=[listing.pk for listing in listings])
-    if connection.vendor == "postgresql":
+    if connections[rows.db].vendor == "postgresql":
         search_query = _postgresql_query(query)
         options = {"start_sel": MARK_START, "stop_sel": MARK_END, "config": CONFIG}
         rows = rows.annotate(

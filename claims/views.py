@@ -14,6 +14,15 @@ from django.views.decorators.http import require_safe
 
 from claims import search
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
+from claims.caching import (
+    PublishedAnalysis,
+    analysis_fragment,
+    claim_stamp,
+    compare_stamp,
+    latest_publication_stamp,
+    reader_page,
+    version_stamp,
+)
 from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
 from claims.editors import is_editor
@@ -44,7 +53,9 @@ def _page_context(request, claim, analysis, **extra):
         "claim": claim,
         "analysis": _for_reader(request, analysis),
         # A sensitivity check chosen with ?check=…; its numbers are in the analysis already.
-        "selected_check": next((c for c in analysis.sensitivity if c.key == check), None),
+        "selected_check": (
+            next((c for c in analysis.sensitivity if c.key == check), None) if check else None
+        ),
         "show_gold_standard": request.user.is_authenticated,
         "gate_url": f"{reverse('signup')}?{urlencode({'next': request.path})}",
         "latest_number": claim.analysis_version,
@@ -75,6 +86,7 @@ def _published_topic_or_404(slug) -> TopicRef:
     return TopicRef(name=name, slug=slug)
 
 
+@reader_page(latest_publication_stamp)
 @require_safe
 def claim_list(request):
     query = request.GET.get("q", "").strip()[:200]
@@ -124,6 +136,7 @@ def _render_claim_page(request, context):
     return response
 
 
+@reader_page(claim_stamp)
 @require_safe
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)
@@ -133,7 +146,14 @@ def claim_detail(request, slug):
         return _render_claim_page(request, context)
     unpublished = is_editor(request.user) and has_unpublished_changes(claim)
     context = _page_context(
-        request, claim, claim.current_version.analysis, mode="current", unpublished=unpublished
+        request,
+        claim,
+        PublishedAnalysis(claim.current_version),
+        mode="current",
+        unpublished=unpublished,
+    )
+    context["analysis_html"] = analysis_fragment(
+        request, version=claim.current_version, context=context
     )
     return _render_claim_page(request, context)
 
@@ -149,11 +169,14 @@ def claim_preview(request, slug):
     return _render_claim_page(request, context)
 
 
+@reader_page(version_stamp)
 @require_safe
 def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
-    context = _page_context(request, claim, version.analysis, mode="version", version=version)
+    analysis = PublishedAnalysis(version)
+    context = _page_context(request, claim, analysis, mode="version", version=version)
+    context["analysis_html"] = analysis_fragment(request, version=version, context=context)
     return _render_claim_page(request, context)
 
 
@@ -191,6 +214,7 @@ def _comparison_context(request, claim, a, b):
     }
 
 
+@reader_page(compare_stamp)
 @require_safe
 def claim_compare(request, slug, a, b):
     claim = _claim_or_404(request, slug)

@@ -91,7 +91,7 @@ def database_from_url(name: str, *, sqlite_path: Path) -> dict:
             "HOST": url.hostname or "",
             "PORT": str(port or ""),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": env_bool("CONN_HEALTH_CHECKS", default=True),
             "OPTIONS": options,
         }
     if url.scheme == "sqlite":
@@ -117,6 +117,9 @@ def sqlite_config(path: Path) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Opening a connection (Django registers its SQL functions on each) costs more than a
+        # cached page's one query: keep it, as for PostgreSQL.
+        "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
         # Measured: without these, concurrent writes under a threaded server hit
         # "database is locked"; IMMEDIATE takes the write lock up front instead.
         "OPTIONS": {
@@ -148,3 +151,42 @@ def email_from_url(name: str) -> dict:
         "EMAIL_USE_SSL": url.scheme == "smtps",
         "EMAIL_USE_TLS": url.scheme == "smtp" and options.get("tls", "1") not in ("0", "false"),
     }
+
+
+def cache_from_url(name: str) -> dict:
+    """The CACHES["default"] entry from the URL in `name`: unset means one cache per process.
+
+    `locmem://` keeps pages in each server process (the keys name published versions, so
+    separate caches never disagree); `dummy://` caches nothing, to measure rendering itself.
+    """
+    raw = os.environ.get(name, "").strip() or "locmem://"
+    url = urlsplit(raw)
+    options = dict(parse_qsl(url.query))
+    if url.scheme == "locmem":
+        max_entries = options.get("max_entries", "1000")
+        if not max_entries.isdigit() or int(max_entries) < 1:
+            raise ImproperlyConfigured(f"{name} has a max_entries that is not a positive number.")
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": url.netloc or "pages",
+            "OPTIONS": {"MAX_ENTRIES": int(max_entries)},
+        }
+    if url.scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"{name} must be a locmem:// or dummy:// URL, not {url.scheme or raw!r}."
+    )
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from a header name such as X-Forwarded-Proto (value https)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition("=")
+    header = header.strip()
+    if not header or not all(c.isalnum() or c == "-" for c in header):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a header name: use e.g. X-Forwarded-Proto."
+        )
+    return "HTTP_" + header.upper().replace("-", "_"), value.strip() or "https"

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from claimsite.env import (
+    cache_from_url,
     database_from_url,
     email_from_url,
     env_bool,
@@ -14,6 +15,7 @@ from claimsite.env import (
     env_int,
     env_list,
     env_networks,
+    proxy_ssl_header,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -22,14 +24,24 @@ VAR_DIR = BASE_DIR / "var"
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for development)."
-        )
-    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"  # noqa: S105
-
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG:
+    # Both are named at once, so that a first deployment is not a guessing game.
+    _missing = [
+        message
+        for value, message in (
+            (SECRET_KEY, "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for development)."),
+            (
+                ALLOWED_HOSTS,
+                "ALLOWED_HOSTS must be set when DEBUG is off (comma-separated host names).",
+            ),
+        )
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(" ".join(_missing))
+if not SECRET_KEY:
+    SECRET_KEY = "development-only-insecure-key-do-not-use-in-production"  # noqa: S105
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -49,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Straight after SecurityMiddleware, as WhiteNoise asks: static files skip everything else.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimsite.csp.ContentSecurityPolicyMiddleware",
     "claimsite.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,6 +94,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url("DATABASE_URL", sqlite_path=VAR_DIR / "db.sqlite3")}
+DATABASE_ROUTERS = ["claimsite.routers.DerivedIndexRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -96,6 +111,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# In production, collectstatic writes content-hashed, compressed copies that WhiteNoise serves
+# with far-future caching; in development, files are served as they are from static/.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Don't warn about a missing var/static in development, where nothing has been collected.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -145,7 +172,44 @@ CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
 globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
 
+# Pages for anonymous readers are cached per published version (claims/caching.py):
+# CACHE_URL=locmem:// (the default, one cache per process) or dummy:// (no cache).
+CACHES = {"default": cache_from_url("CACHE_URL")}
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Secure by default: HTTPS only. SECURE_SSL_REDIRECT=0 (with SECURE_COOKIES=0) serves plain
+    # HTTP, for a local benchmark or a proxy that already redirects.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer's health check speaks plain HTTP to the server itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+    # Behind a reverse proxy that terminates TLS, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto:
+    # Django then trusts that header (which the proxy must always set) to tell HTTPS from HTTP.
+    SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
+
+# One line per failed request on stdout, with its path, for whatever collects the server's
+# output (journald, docker logs). The traceback is folded into the same line.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"one_line": {"()": "claimsite.logs.OneLineFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "one_line",
+        }
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# A bare view for `make bench` to measure the server itself against (BENCH_VIEW=1).
+BENCH_VIEW = env_bool("BENCH_VIEW", default=False)

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts.forms import ThrottledAdminAuthenticationForm
 from accounts.views import admin_login
+from claimsite.views import bench_ok, healthz
 
 admin.site.site_header = "Evidence Claims — editors"
 admin.site.site_title = "Evidence Claims admin"
@@ -10,6 +12,7 @@ admin.site.index_title = "Curate claims, studies and mechanisms"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # Before the admin's own login/ so that a paused sign-in answers 429.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
@@ -17,3 +20,6 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("claims.urls")),
 ]
+
+if settings.BENCH_VIEW:
+    urlpatterns.append(path("bench/ok", bench_ok))

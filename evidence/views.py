@@ -7,8 +7,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from claims.caching import Stamp, as_datetime, one_row, reader_page
 from claims.editors import is_editor
-from claims.models import Claim, PublishedClaim
+from claims.models import AnalysisVersion, Claim, PublishedClaim
 from evidence import crossref, moderation
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
@@ -19,6 +20,31 @@ from evidence.notices import headline, kind_of
 from evidence.weights import compute_weight
 
 
+def study_stamp(request, doi):
+    """A study page shows the study's own facts (edited in place, so its updated_at) and the
+    published claims citing it, which change only when something is published."""
+    try:
+        doi = normalize_doi(doi)
+    except InvalidDOI:
+        return None
+    # Table names, not input, go into the SQL; the DOI is a parameter.
+    latest = f"FROM {AnalysisVersion._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
+    row = one_row(
+        f"SELECT s.id, s.updated_at, (SELECT id {latest}), (SELECT published_at {latest})"  # noqa: S608
+        f" FROM {Study._meta.db_table} s WHERE s.doi = %s",
+        [doi],
+    )
+    if row is None:
+        return None
+    pk, updated_at, latest_id, latest_at = row
+    updated_at = as_datetime(updated_at)
+    return Stamp(
+        key=f"study:{pk}:{updated_at.isoformat()}:{latest_id}",
+        last_modified=max(updated_at, as_datetime(latest_at)) if latest_at else updated_at,
+    )
+
+
+@reader_page(study_stamp)
 @require_safe
 def study_detail(request, doi):
     try:

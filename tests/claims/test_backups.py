@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connections
 from django.db.utils import load_backend
@@ -70,6 +71,8 @@ def render_pages(paths, alias="default"):
     """Every page as each persona sees it, served from database `alias`."""
     routed = override_settings(DATABASE_ROUTERS=[Everything(alias)])
     with routed:
+        # Pages rendered from the other database must not be served from the cache.
+        cache.clear()
         pages = {}
         for username in (None, "member", "editor"):
             client = Client()

@@ -1,0 +1,284 @@
+"""Pages rendered once per published analysis version, then served from Django's cache.
+
+A published version never changes, so a cache key that names the versions a page shows is
+never stale: publishing makes new keys, and old entries age out of the cache by themselves.
+Nothing is ever invalidated, which is why several servers on one database stay correct even
+with a cache per process: each asks the database (one indexed query) which versions are
+current, and the answer is the key.
+
+- `reader_page(stamp)` decorates a view: anonymous readers get the page from the cache, with
+  an ETag and Last-Modified from the versions and `Cache-Control: public, max-age=60`; a
+  conditional request is answered 304 after that one query. Members get the view's own
+  response, marked private.
+- `analysis_fragment()` caches the analysis part of a claim page, which members share too; the
+  per-user parts of their page (header, editor notices) are rendered around it.
+"""
+
+import functools
+import hashlib
+from calendar import timegm
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, router
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, quote_etag
+from django.utils.safestring import mark_safe
+
+from claims.models import AnalysisVersion, Claim
+
+# Browsers and proxies may reuse a page for a minute without asking. A newly published version
+# then reaches every reader within a minute, which is soon enough for analyses that change a
+# few times a day at most, while a proxy in front absorbs a burst of readers (a link on a
+# busy site) with one revalidation a minute. Asking costs one indexed query and a 304.
+READER_MAX_AGE = 60
+
+# Entries never go stale, so they may stay as long as the cache has room for them.
+PAGE_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a page shows, as far as the cache is concerned: the versions it names."""
+
+    key: str
+    last_modified: datetime | None
+
+
+def release() -> str:
+    """A digest of the templates and collected static files: a deploy that changes how pages
+    look changes every key, so a cache shared across deploys never serves the old look.
+
+    In development, templates change while the server runs: there, their times count too.
+    """
+    if settings.DEBUG:
+        return _digest(_release(), *(p.stat().st_mtime_ns for p in _templates()))
+    return _release()
+
+
+@functools.cache
+def _release() -> str:
+    digest = hashlib.sha256()
+    for path in _templates():
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    manifest = settings.STATIC_ROOT / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _templates():
+    roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    return sorted(p for root in roots for p in root.rglob("*.html") if p.is_file())
+
+
+def _is_reader(request) -> bool:
+    """A request the shared, cached page answers: a plain GET with no session or messages.
+
+    Without a session cookie the visitor is anonymous for certain (no query needed to find
+    out) and has no messages waiting to be shown.
+    """
+    return (
+        request.method == "GET"
+        and not request.headers.get("HX-Request")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def reader_page(stamp_for):
+    """Serve anonymous readers `view` from the cache, keyed by `stamp_for(request, **kwargs)`.
+
+    `stamp_for` makes at most one query and returns a Stamp, or None when there is nothing
+    published to cache (the view then answers, with its 404 for instance).
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _is_reader(request):
+                response = view(request, *args, **kwargs)
+                if request.user.is_authenticated:
+                    patch_cache_control(response, private=True)
+                return response
+            stamp = stamp_for(request, *args, **kwargs)
+            if stamp is None:
+                return view(request, *args, **kwargs)
+            etag = quote_etag(_digest(release(), stamp.key))
+            last_modified = (
+                timegm(stamp.last_modified.utctimetuple()) if stamp.last_modified else None
+            )
+            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if response is None:
+                response = _cached_or_rendered(request, stamp, view, args, kwargs)
+                if response.status_code != 200:
+                    return response
+            response["ETag"] = etag
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified)
+            patch_cache_control(response, public=True, max_age=READER_MAX_AGE)
+            # A shared cache must not give this page to a member, nor to htmx asking for a part.
+            patch_vary_headers(response, ["Cookie", "HX-Request"])
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _cached_or_rendered(request, stamp, view, args, kwargs):
+    # Host and scheme are in the page (its canonical link), the full path in its links.
+    key = "page:" + _digest(
+        release(), stamp.key, request.scheme, request.get_host(), request.get_full_path()
+    )
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = view(request, *args, **kwargs)
+    # A page that handed out a CSRF token belongs to one visitor: never share it.
+    if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+    return response
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def analysis_fragment(request, *, version, context) -> str:
+    """The analysis part of a claim page for `version`, rendered once per version and audience.
+
+    Readers and members see it with small differences (members get the gold-standard designs
+    and the inline contribution form), so each audience has its own entry; nothing in it
+    depends on who exactly is signed in.
+    """
+    audience = "member" if request.user.is_authenticated else "reader"
+    # A sensitivity check chosen with ?check=… shows inside the fragment.
+    check = getattr(context.get("selected_check"), "key", "")
+    key = "analysis:" + _digest(
+        release(), version.pk, version.number, context["mode"], audience, check
+    )
+    html = cache.get(key)
+    if html is None:
+        # Rendered from the given context only (no request, no context processors), so that
+        # nothing personal can slip into what every member is then served.
+        html = render_to_string(
+            "claims/_analysis.html",
+            {**context, "user": request.user},
+        )
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    # Our own template's output, autoescaped when it was rendered.
+    return mark_safe(html)  # noqa: S308
+
+
+class PublishedAnalysis:
+    """A version's analysis for the page around the cached fragment: the headline fields come
+    straight from the stored snapshot, and the whole ClaimAnalysis is decoded only if the
+    fragment has to be rendered (decoding costs more than the rest of a member's page)."""
+
+    HEADLINE = frozenset({"slug", "statement", "verdict", "verdict_label", "version"})
+
+    def __init__(self, version):
+        self._version = version
+        self._decoded = None
+
+    def __getattr__(self, name):
+        if name in self.HEADLINE:
+            return self._version.snapshot[name]
+        if self._decoded is None:
+            self._decoded = self._version.analysis
+        return getattr(self._decoded, name)
+
+
+# Stamps: the one query each cached page makes before anything else. They are written in SQL:
+# building and compiling the same query with the ORM costs several times what running it does,
+# and this query is all that a cached page costs.
+
+_CLAIM = Claim._meta.db_table
+_VERSION = AnalysisVersion._meta.db_table
+
+
+def _cursor():
+    # The database versions are read from (the one a router picks, as for any query).
+    return connections[router.db_for_read(AnalysisVersion)].cursor()
+
+
+def one_row(sql: str, params) -> tuple | None:
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def all_rows(sql: str, params) -> list[tuple]:
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def as_datetime(value) -> datetime:
+    """A timestamp from a raw query: SQLite gives text, PostgreSQL a datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+def claim_stamp(request, slug):
+    """The claim page shows the claim's current version."""
+    row = one_row(
+        f"SELECT v.id, v.published_at FROM {_CLAIM} c"  # noqa: S608 - table names, not input
+        f" JOIN {_VERSION} v ON v.id = c.current_version_id WHERE c.slug = %s",
+        [slug],
+    )
+    if row is None:
+        return None
+    return Stamp(key=f"claim:{slug}:{row[0]}", last_modified=as_datetime(row[1]))
+
+
+def version_stamp(request, slug, number):
+    """A version page shows that version, and says which is current."""
+    row = one_row(
+        f"SELECT v.id, cur.id, cur.published_at FROM {_CLAIM} c"  # noqa: S608 - as above
+        f" JOIN {_VERSION} cur ON cur.id = c.current_version_id"
+        f" JOIN {_VERSION} v ON v.claim_id = c.id AND v.number = %s WHERE c.slug = %s",
+        [number, slug],
+    )
+    if row is None:
+        return None
+    return Stamp(key=f"version:{slug}:{row[0]}:{row[1]}", last_modified=as_datetime(row[2]))
+
+
+def compare_stamp(request, slug, a, b):
+    """A comparison shows two versions of a claim that readers can see."""
+    rows = all_rows(
+        f"SELECT v.id, cur.id, cur.published_at FROM {_CLAIM} c"  # noqa: S608 - as above
+        f" JOIN {_VERSION} cur ON cur.id = c.current_version_id"
+        f" JOIN {_VERSION} v ON v.claim_id = c.id AND v.number IN (%s, %s) WHERE c.slug = %s",
+        [a, b, slug],
+    )
+    if len(rows) != len({a, b}):
+        return None
+    ids = sorted(row[0] for row in rows)
+    return Stamp(
+        key=f"compare:{slug}:{a}:{b}:{ids}:{rows[0][1]}", last_modified=as_datetime(rows[0][2])
+    )
+
+
+def latest_publication_stamp(request):
+    """The list of claims changes only when something is published (the newest version).
+
+    Searches are not cached: their number is unbounded, and each one would be asked once.
+    """
+    if request.GET.get("q", "").strip():
+        return None
+    row = one_row(f"SELECT id, published_at FROM {_VERSION} ORDER BY id DESC LIMIT 1", [])  # noqa: S608
+    if row is None:
+        return Stamp(key="list:none", last_modified=None)
+    return Stamp(key=f"list:{row[0]}", last_modified=as_datetime(row[1]))

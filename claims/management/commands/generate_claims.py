@@ -1,0 +1,457 @@
+"""Fill the database with realistic published claims, to measure the site at scale.
+
+    python manage.py generate_claims --claims 10000
+
+Each claim gets topics, 3–8 studies as evidence (studies under the 10.5555 test prefix, shared
+between claims as real studies are), one or two mechanisms with cited steps and gold-standard
+designs; about one claim in four is published two or three times, with evidence added in
+between. Everything, versions included, is written with bulk_create in batches: publishing
+claim by claim through publish_analysis() costs about 100 ms a claim, hours at 100,000. Each
+version's snapshot is the same ClaimAnalysis that build_analysis() would assemble from these
+rows (tests/claims/test_generate_claims.py checks that), with the tallies and verdict that
+recompute_tallies() would give.
+"""
+
+import random
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+
+from claims.analysis import (
+    ClaimAnalysis,
+    EvidenceItem,
+    GoldStandardItem,
+    MechanismItem,
+    StepItem,
+    TopicRef,
+    _lead_excerpt,
+    study_ref,
+)
+from claims.certainty import certainty_for
+from claims.markdown import render_markdown
+from claims.models import AnalysisVersion, Claim, ClaimType, PublishedClaim, Topic
+from claims.sensitivity import sensitivity_checks
+from claims.verdicts import Verdict, verdict_for
+from evidence.choices import RiskOfBias, Stance, StudyDesign
+from evidence.models import Evidence, GoldStandardDesign, Study
+from mechanisms.models import CausalStep, Mechanism, SupportLevel
+
+CLAIM_SLUG_PREFIX = "generated-"
+STUDY_DOI_PREFIX = "10.5555/generated."
+PUBLISHER = "generated-claims"
+
+TOPICS = [
+    "Strength training",
+    "Endurance",
+    "Sleep",
+    "Nutrition",
+    "Cardiology",
+    "Mental health",
+    "Ageing",
+    "Metabolism",
+    "Paediatrics",
+    "Public health",
+]
+INTERVENTIONS = [
+    "Resistance training to failure",
+    "Daily protein supplementation",
+    "Interval running",
+    "A Mediterranean diet",
+    "Eight hours of sleep",
+    "Intermittent fasting",
+    "Mindfulness practice",
+    "Vitamin D supplementation",
+    "Daily stretching",
+    "Cold-water immersion",
+    "Caffeine before exercise",
+    "Walking after meals",
+]
+EFFECTS = ["increases", "reduces", "improves", "does not change", "slows", "protects"]
+OUTCOMES = [
+    "muscle hypertrophy",
+    "resting blood pressure",
+    "insulin sensitivity",
+    "maximal strength",
+    "symptoms of anxiety",
+    "bone density",
+    "VO2max",
+    "recovery time",
+    "body fat",
+    "cognitive decline",
+    "injury rates",
+    "sleep quality",
+]
+POPULATIONS = [
+    "trained adults",
+    "older adults",
+    "adolescents",
+    "people with type 2 diabetes",
+    "office workers",
+    "endurance athletes",
+    "postmenopausal women",
+    "untrained men",
+]
+SUMMARIES = [
+    "Pooled trials point the same way, but most are **small** and short.",
+    "Larger cohorts agree with the trials; the effect is *modest* and varies between people.",
+    "Evidence is mixed: the best trials disagree, and **risk of bias** is often high.",
+    "Mechanistic work is convincing, while trials in people are still few.",
+]
+STEP_TEXTS = [
+    "The stimulus raises **mechanical tension** in the working tissue.",
+    "Signalling pathways respond within hours of the stimulus.",
+    "Protein synthesis rises above breakdown for a day or two.",
+    "Repeated over weeks, the adaptation becomes *measurable*.",
+    "Hormonal changes follow, though their role is debated.",
+    "The effect fades when the stimulus stops.",
+]
+FINDINGS = [
+    "Found a clear effect in the **primary outcome**.",
+    "No difference between groups after 12 weeks.",
+    "A small effect that was not statistically significant.",
+    "Effect seen only in the subgroup with the *largest dose*.",
+]
+JOURNALS = ["Journal of Applied Physiology", "BMJ", "Sports Medicine", "The Lancet", "PLoS One"]
+SURNAMES = ["Smith", "Garcia", "Nguyen", "Okafor", "Kowalski", "Tanaka", "Silva", "Novak"]
+DESIGNS = list(StudyDesign.values)
+RISKS = list(RiskOfBias.values)
+
+
+class Command(BaseCommand):
+    help = "Create N realistic published claims (for benchmarks), in batches."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--claims", type=int, required=True, help="How many claims to add.")
+        parser.add_argument("--batch", type=int, default=500, help="Claims written per batch.")
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same claims.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add generated claims even to a database that holds other data.",
+        )
+
+    def handle(self, *args, claims, batch, seed, force, **options):
+        if claims < 1 or batch < 1:
+            raise CommandError("--claims and --batch must be at least 1.")
+        if not force and self.has_other_data():
+            raise CommandError(
+                "This database holds claims or studies that were not generated: refusing to "
+                "mix benchmark data into them. Use an empty database, or --force."
+            )
+        self.random = random.Random(seed)
+        self.html = {}
+        publisher = self.publisher()
+        topics = self.topics()
+        start = Claim.objects.filter(slug__startswith=CLAIM_SLUG_PREFIX).count()
+        studies = self.studies(count=max(30, claims // 2), offset=start)
+        began = time.monotonic()
+        done = 0
+        while done < claims:
+            size = min(batch, claims - done)
+            with transaction.atomic():
+                self.batch(start + done, size, topics, studies, publisher)
+            done += size
+            self.progress(done, claims, began)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {claims} published claims in {time.monotonic() - began:.0f} s."
+            )
+        )
+
+    @staticmethod
+    def has_other_data() -> bool:
+        return (
+            Claim.objects.exclude(slug__startswith=CLAIM_SLUG_PREFIX).exists()
+            or Study.objects.exclude(doi__startswith=STUDY_DOI_PREFIX).exists()
+        )
+
+    def progress(self, done, total, began):
+        width = 30
+        filled = width * done // total
+        elapsed = time.monotonic() - began
+        self.stdout.write(
+            f"[{'#' * filled}{'.' * (width - filled)}] {done:>7,}/{total:,} claims {elapsed:5.0f} s"
+        )
+
+    def rendered(self, text: str) -> str:
+        """Markdown through the site's one function, once per distinct text."""
+        if text not in self.html:
+            self.html[text] = render_markdown(text)
+        return self.html[text]
+
+    @staticmethod
+    def publisher():
+        user, created = get_user_model().objects.get_or_create(
+            username=PUBLISHER, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        return user
+
+    @staticmethod
+    def topics():
+        from django.utils.text import slugify
+
+        return [
+            Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+            for name in TOPICS
+        ]
+
+    def studies(self, *, count, offset):
+        pick = self.random.choice
+        run = Study.objects.filter(doi__startswith=STUDY_DOI_PREFIX).count() + offset
+        studies = [
+            Study(
+                doi=f"{STUDY_DOI_PREFIX}{run + n}",
+                title=f"{pick(INTERVENTIONS)} and {pick(OUTCOMES)} in {pick(POPULATIONS)}",
+                authors=", ".join(
+                    f"{pick(SURNAMES)} {chr(65 + self.random.randrange(26))}"
+                    for _ in range(self.random.randint(1, 5))
+                ),
+                journal=pick(JOURNALS),
+                year=self.random.randint(1995, 2025),
+                design=pick(DESIGNS),
+                sample_size=self.random.choice([None, 12, 40, 150, 420, 2500]),
+                population=pick(POPULATIONS),
+                risk_of_bias=pick(RISKS),
+                retracted=self.random.random() < 0.02,
+                is_example=True,
+            )
+            for n in range(1, count + 1)
+        ]
+        created = Study.objects.bulk_create(studies, batch_size=1000)
+        # Versions show each study's notices: none yet, known in one query, not one a study.
+        prefetch_related_objects(created, "notices")
+        self.stdout.write(f"Created {len(created):,} studies under {STUDY_DOI_PREFIX}")
+        return created
+
+    def batch(self, first, size, topics, studies, publisher):
+        plans = [self.plan(n, topics, studies) for n in range(first + 1, first + size + 1)]
+        claims = Claim.objects.bulk_create([plan["claim"] for plan in plans])
+        for claim, plan in zip(claims, plans, strict=True):
+            for mechanism in plan["mechanisms"]:
+                mechanism.claim = claim
+            for link in plan["evidence"]:
+                link.claim = claim
+            for design in plan["designs"]:
+                design.claim = claim
+        Claim.topics.through.objects.bulk_create(
+            Claim.topics.through(claim_id=plan["claim"].pk, topic_id=topic.pk)
+            for plan in plans
+            for topic in plan["topics"]
+        )
+        Evidence.objects.bulk_create(link for plan in plans for link in plan["evidence"])
+        GoldStandardDesign.objects.bulk_create(d for plan in plans for d in plan["designs"])
+        Mechanism.objects.bulk_create(m for plan in plans for m in plan["mechanisms"])
+        for plan in plans:
+            for mechanism in plan["mechanisms"]:
+                for step in mechanism.planned_steps:
+                    step.mechanism = mechanism
+        CausalStep.objects.bulk_create(
+            step for plan in plans for m in plan["mechanisms"] for step in m.planned_steps
+        )
+        CausalStep.cited_studies.through.objects.bulk_create(
+            CausalStep.cited_studies.through(causalstep_id=step.pk, study_id=study.pk)
+            for plan in plans
+            for m in plan["mechanisms"]
+            for step in m.planned_steps
+            for study in step.planned_citations
+        )
+        versions = []
+        for plan in plans:
+            claim, links = plan["claim"], plan["evidence"]
+            published = plan["published_evidence_counts"]
+            for number, count in enumerate(published, start=1):
+                snapshot = self.snapshot(plan, links[:count], number)
+                versions.append(
+                    AnalysisVersion(
+                        claim=claim,
+                        number=number,
+                        snapshot=snapshot,
+                        verdict=snapshot["verdict"],
+                        certainty=snapshot["certainty"]["level"],
+                        pro_tally=snapshot["pro"],
+                        against_tally=snapshot["against"],
+                        published_by=publisher,
+                        change_note="First published analysis."
+                        if number == 1
+                        else f"Adds {count - published[number - 2]} study (v{number}).",
+                    )
+                )
+        AnalysisVersion.objects.bulk_create(versions)
+        latest = {version.claim.pk: version for version in versions}
+        for claim in claims:
+            claim.current_version = latest[claim.pk]
+        Claim.objects.bulk_update(claims, ["current_version"])
+        # Lists and search read the listing that publishing writes; write it here too.
+        for version in latest.values():
+            PublishedClaim.objects.write(version)
+
+    def plan(self, n, topics, studies) -> dict:
+        """One claim and everything under it, in memory, not yet saved."""
+        r = self.random
+        links = [
+            self.evidence(study, Stance.SUPPORTS if r.random() < 0.7 else Stance.CONTRADICTS)
+            for study in r.sample(studies, r.randint(3, 8))
+        ]
+        # One claim in four is published again later, with one or two more studies each time.
+        counts = [len(links)]
+        if r.random() < 0.25:
+            counts = [len(links) - 1, len(links)]
+            if r.random() < 0.4:
+                counts = [len(links) - 2, len(links) - 1, len(links)]
+        first_published = links[: counts[0]]
+        pro, against = tallies(links)
+        summary = r.choice(SUMMARIES)
+        claim = Claim(
+            slug=f"{CLAIM_SLUG_PREFIX}{n}",
+            statement=f"{r.choice(INTERVENTIONS)} {r.choice(EFFECTS)} {r.choice(OUTCOMES)} "
+            f"in {r.choice(POPULATIONS)} (claim {n}).",
+            summary=summary,
+            summary_html=self.rendered(summary),
+            claim_type=r.choice(ClaimType.values),
+            pro_tally=pro,
+            against_tally=against,
+            verdict=verdict_for(pro, against),
+        )
+        mechanisms = []
+        for rank in range(1, r.randint(1, 2) + 1):
+            how = f"{r.choice(STEP_TEXTS)} {r.choice(STEP_TEXTS)}"
+            simple = r.choice(SUMMARIES)
+            mechanism = Mechanism(
+                rank=rank,
+                title=f"Through {r.choice(OUTCOMES)}",
+                how_it_works=how,
+                how_it_works_html=self.rendered(how),
+                simple_terms=simple,
+                simple_terms_html=self.rendered(simple),
+            )
+            mechanism.planned_steps = []
+            for order in range(1, r.randint(2, 4) + 1):
+                text = r.choice(STEP_TEXTS)
+                step = CausalStep(
+                    order=order,
+                    text=text,
+                    text_html=self.rendered(text),
+                    support_level=r.choice(SupportLevel.values),
+                )
+                # Steps cite studies of the first version, so every version cites the same.
+                citable = [link.study for link in first_published]
+                step.planned_citations = r.sample(citable, min(len(citable), r.randint(0, 2)))
+                mechanism.planned_steps.append(step)
+            mechanisms.append(mechanism)
+        designs = []
+        for rank, design in enumerate(r.sample(DESIGNS[:3], 2), start=1):
+            text = f"A {StudyDesign(design).label.lower()} in {r.choice(POPULATIONS)}."
+            designs.append(
+                GoldStandardDesign(
+                    rank=rank, design=design, description=text, description_html=self.rendered(text)
+                )
+            )
+        return {
+            "claim": claim,
+            "topics": sorted(r.sample(topics, r.randint(1, 2)), key=lambda t: t.name),
+            "evidence": links,
+            "published_evidence_counts": counts,
+            "mechanisms": mechanisms,
+            "designs": designs,
+        }
+
+    def evidence(self, study, stance):
+        finding = self.random.choice(FINDINGS)
+        weight = study.weight()
+        return Evidence(
+            study=study,
+            stance=stance,
+            finding=finding,
+            finding_html=self.rendered(finding),
+            computed_weight=weight.computed,
+            weight=weight.value,
+        )
+
+    @staticmethod
+    def snapshot(plan, links, number) -> dict:
+        """What build_analysis() gives for these rows, with `links` as the claim's evidence."""
+        claim = plan["claim"]
+        pro, against = tallies(links)
+        verdict = verdict_for(pro, against)
+        ordered = sorted(links, key=lambda link: (-link.weight, -link.study.year))
+
+        def item(link):
+            return EvidenceItem(
+                study=study_ref(link.study),
+                stance=link.stance,
+                weight=link.weight,
+                computed_weight=link.computed_weight,
+                overridden=False,
+                override_reason="",
+                finding_html=link.finding_html,
+            )
+
+        def mechanism_item(mechanism):
+            excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
+            return MechanismItem(
+                rank=mechanism.rank,
+                title=mechanism.title,
+                how_it_works_html=mechanism.how_it_works_html,
+                how_it_works_excerpt=excerpt,
+                how_it_works_is_long=is_long,
+                simple_terms_html=mechanism.simple_terms_html,
+                steps=[
+                    StepItem(
+                        order=step.order,
+                        text_html=step.text_html,
+                        support_level=step.support_level,
+                        support_label=SupportLevel(step.support_level).label,
+                        citations=[
+                            study_ref(s)
+                            for s in sorted(step.planned_citations, key=lambda s: s.doi)
+                        ],
+                    )
+                    for step in mechanism.planned_steps
+                ],
+            )
+
+        supporting = [item(link) for link in ordered if link.stance == Stance.SUPPORTS]
+        contradicting = [item(link) for link in ordered if link.stance == Stance.CONTRADICTS]
+        analysis = ClaimAnalysis(
+            slug=claim.slug,
+            statement=claim.statement,
+            summary_html=claim.summary_html,
+            claim_type=claim.claim_type,
+            claim_type_label=claim.get_claim_type_display(),
+            topics=[TopicRef(name=t.name, slug=t.slug) for t in plan["topics"]],
+            verdict=verdict,
+            verdict_label=Verdict(verdict).label,
+            pro=pro,
+            against=against,
+            version=number,
+            mechanisms=[mechanism_item(m) for m in plan["mechanisms"]],
+            supporting=supporting,
+            contradicting=contradicting,
+            gold_standard=[
+                GoldStandardItem(
+                    rank=d.rank,
+                    design=d.design,
+                    design_label=d.get_design_display(),
+                    description_html=d.description_html,
+                )
+                for d in plan["designs"]
+            ],
+            certainty=certainty_for(
+                evidence=supporting + contradicting, judgements=claim.certainty_judgements()
+            ),
+            sensitivity=sensitivity_checks(evidence=supporting + contradicting, verdict=verdict),
+        )
+        return analysis.to_dict()
+
+
+def tallies(links) -> tuple[int, int]:
+    """Pro and Against as recompute_tallies() sums them: the weights of each stance."""
+    pro = sum(link.weight for link in links if link.stance == Stance.SUPPORTS)
+    against = sum(link.weight for link in links if link.stance == Stance.CONTRADICTS)
+    return pro, against

@@ -1,0 +1,220 @@
+#!/usr/bin/env python
+"""Measure the production server: `make bench` (SQLite), `scripts/with-postgres make bench`.
+
+1. Throughput on the demo data: the server as `make serve` runs it (gunicorn, 2 sync workers,
+   DEBUG off, plain HTTP), loaded by wrk with 16 connections (or, without wrk, a Python load
+   generator with 16 threads), each page against a bare Django view measured in the same run.
+2. Latency of the list, a search and a deep page of the list with 1,000 and 10,000 generated
+   claims (BENCH_SIZES="1000 10000 100000" for more), one request at a time, with the page
+   cache off (CACHE_URL=dummy://) so that it measures the queries and not the cache.
+
+Each database is made for the run (a file in var/bench/, or a database on the PostgreSQL server
+DATABASE_URL names) and dropped afterwards. Not part of the tests: numbers depend on the machine.
+"""
+
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving.servers import (  # noqa: E402 - after the path is set
+    fetch,
+    production_env,
+    running_server,
+    signed_in_opener,
+)
+
+DURATION = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+CONNECTIONS = 16
+WORKERS = "2"
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000 10000").split()]
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "60"))
+WRK = shutil.which("wrk")
+
+
+def main():
+    server_url = os.environ.get("DATABASE_URL", "")
+    vendor = "PostgreSQL" if server_url.startswith(("postgres://", "postgresql://")) else "SQLite"
+    print(f"Machine: {machine()}; database: {vendor}; load: {load_generator()}\n")
+    with database(server_url, "demo") as url:
+        manage(url, "migrate", "--no-input", "-v", "0")
+        manage(url, "loaddemo")
+        throughput(url)
+    print()
+    rows = []
+    for size in SIZES:
+        with database(server_url, f"claims_{size}") as url:
+            manage(url, "migrate", "--no-input", "-v", "0")
+            began = time.monotonic()
+            manage(url, "generate_claims", "--claims", str(size), "--batch", "1000", quiet=True)
+            generated = time.monotonic() - began
+            rows.append((size, generated, latencies(url, size)))
+    if not rows:
+        return
+    print(f"Latency, one request at a time, page cache off ({vendor}), milliseconds")
+    print("| claims | generated in | home p50 / p95 | search p50 / p95 | deep page p50 / p95 |")
+    print("|---:|---:|---:|---:|---:|")
+    for size, generated, (home, search, deep) in rows:
+        print(f"| {size:,} | {generated:.0f} s | {home} | {search} | {deep} |")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def load_generator() -> str:
+    if WRK:
+        return f"wrk, {CONNECTIONS} connections, best of {ROUNDS} rounds of {DURATION} s a page"
+    return f"Python, {CONNECTIONS} threads, best of {ROUNDS} rounds of {DURATION} s a page"
+
+
+def manage(url, *args, quiet=False):
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+@contextmanager
+def database(server_url, name):
+    """A fresh database for one part of the run, removed afterwards."""
+    if not server_url.startswith(("postgres://", "postgresql://")):
+        folder = ROOT / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.sqlite3"
+        for old in folder.glob(f"{name}.sqlite3*"):
+            old.unlink()
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for old in folder.glob(f"{name}.sqlite3*"):
+                old.unlink()
+        return
+    import psycopg
+
+    def admin(sql):
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(sql)
+
+    admin(f"DROP DATABASE IF EXISTS bench_{name}")
+    admin(f"CREATE DATABASE bench_{name}")
+    try:
+        parts = urllib.parse.urlsplit(server_url)
+        yield urllib.parse.urlunsplit(parts._replace(path=f"/bench_{name}"))
+    finally:
+        admin(f"DROP DATABASE IF EXISTS bench_{name} WITH (FORCE)")
+
+
+def server_env(url, **extra):
+    return production_env(url, WEB_CONCURRENCY=WORKERS, BENCH_VIEW="1", **extra)
+
+
+def throughput(url):
+    with running_server(server_env(url)) as base:
+        claim = "/claims/quadriceps-proximity-to-failure/"
+        page = fetch(base + claim).text
+        study = re.search(r'href="(/studies/[^"]+)"', page).group(1)
+        opener = signed_in_opener(base, "member", "evidence-demo", login_path="/accounts/login/")
+        session = "; ".join(f"{c.name}={c.value}" for c in opener.cookie_jar)
+        pages = [
+            ("bare Django view", "/bench/ok", None),
+            ("claim page, anonymous", claim, None),
+            ("claim page, signed-in member", claim, session),
+            ("home page, anonymous", "/", None),
+            ("search `protein`, anonymous", "/?q=protein", None),
+            ("study page, anonymous", study, None),
+        ]
+        for _label, path, cookie in pages:
+            assert fetch(base + path, headers={"Cookie": cookie} if cookie else {}).status == 200
+        # Rounds through every page, keeping each page's best: on a shared machine, load from
+        # elsewhere only ever lowers a figure, and each round measures the bare view too.
+        best = {path_and_cookie: 0.0 for path_and_cookie in ((p, c) for _, p, c in pages)}
+        for _round in range(ROUNDS):
+            for _label, path, cookie in pages:
+                rate = requests_per_second(base + path, cookie)
+                best[path, cookie] = max(best[path, cookie], rate)
+        results = [(label, path, best[path, cookie]) for label, path, cookie in pages]
+    bare = results[0][2]
+    print("Throughput on the demo data (gunicorn, 2 sync workers, DEBUG off)")
+    print("| page | path | req/s | × bare view |")
+    print("|---|---|---:|---:|")
+    for label, path, rate in results:
+        print(f"| {label} | `{path}` | {rate:,.0f} | {rate / bare:.2f} |")
+
+
+def requests_per_second(url, cookie) -> float:
+    if WRK:
+        command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", url]
+        if cookie:
+            command += ["-H", f"Cookie: {cookie}"]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        if "Non-2xx" in output:
+            raise SystemExit(f"bench: {url} answered errors under load:\n{output}")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return python_load(url, cookie)
+
+
+def python_load(url, cookie) -> float:
+    """A bounded load generator: CONNECTIONS threads, each one request after another."""
+    headers = {"Cookie": cookie} if cookie else {}
+    stop = time.monotonic() + DURATION
+    counts = [0] * CONNECTIONS
+
+    def worker(index):
+        while time.monotonic() < stop:
+            if fetch(url, headers=headers).status == 200:
+                counts[index] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / (time.monotonic() - began)
+
+
+def latencies(url, size):
+    per_page = 20
+    deep = max(1, size // per_page // 2)
+    with running_server(server_env(url, CACHE_URL="dummy://")) as base:
+        return [percentiles(base + path) for path in ("/", "/?q=protein", f"/?page={deep}")]
+
+
+def percentiles(url) -> str:
+    fetch(url)  # warm the worker (imports, connection)
+    timings = []
+    for _ in range(SAMPLES):
+        began = time.perf_counter()
+        assert fetch(url).status == 200
+        timings.append((time.perf_counter() - began) * 1000)
+    cuts = statistics.quantiles(timings, n=20)
+    return f"{statistics.median(timings):.0f} / {cuts[18]:.0f}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+#!/usr/bin/env python
+"""Run the site as in production: DEBUG off, migrations applied, static files collected, gunicorn.
+
+    SECRET_KEY=… ALLOWED_HOSTS=claims.example.org make serve
+
+Refuses to start, naming what is missing, when the settings are incomplete.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimsite.settings")
+
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        sys.exit(f"make serve: {error}")
+
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    # Replace this process, so that gunicorn gets the signals a supervisor sends.
+    os.execv(gunicorn, [gunicorn, "--config", "python:claimsite.gunicorn", "claimsite.wsgi"])  # noqa: S606
+
+
+if __name__ == "__main__":
+    main()

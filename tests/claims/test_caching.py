@@ -1,0 +1,215 @@
+"""Reader pages are rendered once per published version and served from the cache afterwards."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from evidence.choices import Stance
+from tests.factories import make_claim, make_evidence, make_mechanism, make_study, publish
+
+
+@pytest.fixture
+def claim(db):
+    """A published claim with two versions, a cited study and a gold-standard design."""
+    from tests.factories import make_gold_standard
+
+    claim = make_claim(statement="Training near failure builds muscle.")
+    study = make_study(doi="10.5555/cache.1", title="Cached trial")
+    make_evidence(claim, study, stance=Stance.SUPPORTS)
+    make_mechanism(claim, steps=2, cite=[study])
+    make_gold_standard(claim, description="A decisive trial.")
+    publish(claim, note="First.")
+    make_evidence(claim, make_study(), stance=Stance.CONTRADICTS)
+    publish(claim, note="Second.")
+    return claim
+
+
+def reader_urls(claim):
+    return {
+        "claim": reverse("claims:detail", args=[claim.slug]),
+        "version": reverse("claims:version", args=[claim.slug, 1]),
+        "compare": reverse("claims:compare", args=[claim.slug, 1, 2]),
+        "study": "/studies/10.5555/cache.1/",
+        "home": reverse("claims:list"),
+    }
+
+
+PAGES = ["claim", "version", "compare", "study", "home"]
+
+
+def queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **headers)
+    return response, len(captured)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_reader_gets_the_second_view_of_a_page_from_the_cache_in_one_query(client, claim, page):
+    url = reader_urls(claim)[page]
+    first, _ = queries(client, url)
+    second, count = queries(client, url)
+    assert second.status_code == 200
+    assert count == 1
+    assert second.content == first.content
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_reader_pages_carry_an_etag_a_date_and_a_public_one_minute_lifetime(client, claim, page):
+    response = client.get(reader_urls(claim)[page])
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=60"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_conditional_request_is_answered_not_modified_in_one_query(
+    client, claim, page, django_assert_max_num_queries
+):
+    url = reader_urls(claim)[page]
+    etag = client.get(url)["ETag"]
+    with django_assert_max_num_queries(1):
+        response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_a_page_unchanged_since_the_readers_copy_is_not_sent_again(client, claim):
+    url = reader_urls(claim)["claim"]
+    last_modified = client.get(url)["Last-Modified"]
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_reader_pages_set_no_cookie(client, claim, page):
+    response = client.get(reader_urls(claim)[page])
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert "X-CSRFToken" not in response.content.decode()
+
+
+def test_publishing_serves_the_new_version_on_the_next_request(client, claim):
+    url = reader_urls(claim)["claim"]
+    before = client.get(url)
+    assert "Analysis v2" in before.content.decode()
+    make_evidence(claim, make_study(title="A brand new trial"), stance=Stance.SUPPORTS)
+    publish(claim, note="Third.")
+    after = client.get(url)
+    assert "Analysis v3" in after.content.decode()
+    assert "A brand new trial" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+    # The reader's old copy is no longer current.
+    assert client.get(url, headers={"if-none-match": before["ETag"]}).status_code == 200
+
+
+def test_a_version_page_says_which_version_is_current_after_a_new_one(client, claim):
+    url = reader_urls(claim)["version"]
+    assert "v1 of 2" in client.get(url).content.decode()
+    make_evidence(claim, make_study(), stance=Stance.SUPPORTS)
+    publish(claim, note="Third.")
+    assert "v1 of 3" in client.get(url).content.decode()
+
+
+def test_the_study_page_shows_an_edit_of_the_study_on_the_next_request(client, claim):
+    from evidence.models import Study
+
+    url = reader_urls(claim)["study"]
+    assert "Cached trial" in client.get(url).content.decode()
+    study = Study.objects.get(doi="10.5555/cache.1")
+    study.retracted = True
+    study.save()
+    assert "Retracted." in client.get(url).content.decode()
+
+
+def test_the_list_of_claims_shows_a_newly_published_claim_on_the_next_request(client, claim):
+    url = reader_urls(claim)["home"]
+    client.get(url)
+    publish(make_claim(statement="A claim published just now."))
+    assert "A claim published just now." in client.get(url).content.decode()
+
+
+def test_searches_are_answered_fresh_and_not_cached(client, claim):
+    response = client.get(reader_urls(claim)["home"], {"q": "failure"})
+    assert response.status_code == 200
+    assert "ETag" not in response
+
+
+def test_a_drafts_page_is_still_not_found_for_readers(client, db):
+    draft = make_claim()
+    assert client.get(reverse("claims:detail", args=[draft.slug])).status_code == 404
+    assert client.get(reverse("claims:version", args=[draft.slug, 1])).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["claim", "version", "compare", "study"])
+def test_members_get_private_pages_with_their_own_header(member_client, member, claim, page):
+    response = member_client.get(reader_urls(claim)[page])
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    assert "ETag" not in response
+    html = response.content.decode()
+    assert member.username in html  # the "Log out" button names who is signed in
+    assert "X-CSRFToken" in html  # members post forms with htmx
+
+
+def test_members_share_one_rendering_of_the_analysis(claim, member, editor):
+    from django.contrib.auth.models import User
+
+    url = reader_urls(claim)["claim"]
+    first = Client()
+    first.force_login(member)
+    rendered = first.get(url)
+    assert "claims/_analysis.html" in [t.name for t in rendered.templates]
+    other = Client()
+    other.force_login(User.objects.create_user("otto", "otto@example.org", "pass-otto-123"))
+    reused = other.get(url)
+    assert "claims/_analysis.html" not in [t.name for t in reused.templates]
+    html = reused.content.decode()
+    # Still a member's page: the gold-standard designs, and otto's own header.
+    assert "A decisive trial." in html
+    assert "otto" in html and "mia" not in html
+
+
+def test_readers_and_members_see_their_own_analysis(client, member_client, claim):
+    url = reader_urls(claim)["claim"]
+    client.get(url)
+    assert "A decisive trial." in member_client.get(url).content.decode()
+    assert "A decisive trial." not in client.get(url).content.decode()
+    assert "Sign up to see full verdict" in client.get(url).content.decode()
+
+
+def test_editors_still_see_unpublished_changes_on_a_cached_claim(client, editor_client, claim):
+    url = reader_urls(claim)["claim"]
+    client.get(url)
+    make_evidence(claim, make_study(), stance=Stance.SUPPORTS)
+    assert "Unpublished changes since v2" in editor_client.get(url).content.decode()
+    assert "Unpublished changes" not in client.get(url).content.decode()
+
+
+def test_a_reader_with_a_message_waiting_gets_a_fresh_page(client, claim):
+    url = reader_urls(claim)["claim"]
+    client.get(url)
+    client.cookies["messages"] = "anything"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "ETag" not in response
+
+
+def test_a_template_edited_in_development_makes_new_keys(settings, tmp_path):
+    from claims.caching import release
+
+    settings.DEBUG = True
+    template = tmp_path / "page.html"
+    template.write_text("first look")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    before = release()
+    template.write_text("second look")
+    os.utime(template, ns=(1, 2))
+    assert release() != before

@@ -1,0 +1,74 @@
+"""`manage.py generate_claims`: realistic published claims for benchmarks."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import AnalysisVersion, Claim
+from claims.publishing import working_snapshot
+from evidence.models import Study
+from tests.factories import make_claim
+
+
+def generate(n, *args):
+    out = io.StringIO()
+    call_command("generate_claims", "--claims", str(n), *args, stdout=out)
+    return out.getvalue()
+
+
+def comparable(snapshot):
+    """A snapshot with evidence in DOI order: rows of equal weight and year come back from the
+    database in no particular order."""
+    result = {**snapshot, "version": None}
+    for column in ("supporting", "contradicting"):
+        result[column] = sorted(snapshot[column], key=lambda item: item["study"]["doi"])
+    return result
+
+
+def test_it_creates_published_claims_with_evidence_mechanisms_and_studies(db, client):
+    output = generate(5)
+    claims = list(Claim.objects.published().select_related("current_version"))
+    assert len(claims) == 5
+    assert "5/5 claims" in output
+    for claim in claims:
+        analysis = claim.current_version.analysis
+        assert 3 <= len(analysis.supporting) + len(analysis.contradicting) <= 8
+        assert analysis.mechanisms and all(m.steps for m in analysis.mechanisms)
+        assert analysis.topics and analysis.gold_standard
+        response = client.get(claim.get_absolute_url())
+        assert response.status_code == 200
+        assert analysis.statement in response.content.decode()
+    assert all(s.doi.startswith("10.5555/generated.") for s in Study.objects.all())
+
+
+def test_each_latest_version_is_what_publishing_the_rows_would_give(db):
+    generate(5)
+    for claim in Claim.objects.select_related("current_version"):
+        tallies = (claim.pro_tally, claim.against_tally, claim.verdict)
+        claim.recompute_tallies()
+        assert (claim.pro_tally, claim.against_tally, claim.verdict) == tallies
+        assert comparable(claim.current_version.snapshot) == comparable(working_snapshot(claim))
+
+
+def test_some_claims_have_two_or_three_versions(db):
+    generate(40)
+    numbers = set(AnalysisVersion.objects.values_list("number", flat=True))
+    assert {1, 2, 3} <= numbers
+    for claim in Claim.objects.select_related("current_version"):
+        assert claim.current_version.number == claim.versions.count()
+
+
+def test_it_refuses_a_database_with_other_claims_unless_forced(db):
+    make_claim(slug="an-editors-claim")
+    with pytest.raises(CommandError, match="not generated"):
+        generate(2)
+    assert not Claim.objects.filter(slug__startswith="generated-").exists()
+    generate(2, "--force")
+    assert Claim.objects.filter(slug__startswith="generated-").count() == 2
+
+
+def test_running_it_again_adds_more_claims(db):
+    generate(3)
+    generate(3)
+    assert Claim.objects.published().count() == 6
