@@ -239,6 +239,29 @@ def study_ref(study) -> StudyRef:
     )
 
 
+def mechanism_item(mechanism, *, steps, cited_studies) -> MechanismItem:
+    """A mechanism as a version shows it: `steps` in order, `cited_studies(step)` for each."""
+    excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
+    return MechanismItem(
+        rank=mechanism.rank,
+        title=mechanism.title,
+        how_it_works_html=mechanism.how_it_works_html,
+        how_it_works_excerpt=excerpt,
+        how_it_works_is_long=is_long,
+        simple_terms_html=mechanism.simple_terms_html,
+        steps=[
+            StepItem(
+                order=step.order,
+                text_html=step.text_html,
+                support_level=step.support_level,
+                support_label=step.get_support_level_display(),
+                citations=[study_ref(s) for s in sorted(cited_studies(step), key=lambda s: s.doi)],
+            )
+            for step in steps
+        ],
+    )
+
+
 def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
     """Assemble the claim's working analysis in a fixed number of queries, whatever its size.
 
@@ -257,32 +280,10 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
             ),
         )
     )
-    mechanism_items = []
-    for mechanism in mechanisms:
-        excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
-        mechanism_items.append(
-            MechanismItem(
-                rank=mechanism.rank,
-                title=mechanism.title,
-                how_it_works_html=mechanism.how_it_works_html,
-                how_it_works_excerpt=excerpt,
-                how_it_works_is_long=is_long,
-                simple_terms_html=mechanism.simple_terms_html,
-                steps=[
-                    StepItem(
-                        order=step.order,
-                        text_html=step.text_html,
-                        support_level=step.support_level,
-                        support_label=step.get_support_level_display(),
-                        citations=[
-                            study_ref(s)
-                            for s in sorted(step.cited_studies.all(), key=lambda s: s.doi)
-                        ],
-                    )
-                    for step in mechanism.steps.all()
-                ],
-            )
-        )
+    mechanism_items = [
+        mechanism_item(m, steps=m.steps.all(), cited_studies=lambda step: step.cited_studies.all())
+        for m in mechanisms
+    ]
 
     def evidence_item(link) -> EvidenceItem:
         # The weight rule says whether the override applies (a retraction beats it).

@@ -24,10 +24,8 @@ from claims.analysis import (
     ClaimAnalysis,
     EvidenceItem,
     GoldStandardItem,
-    MechanismItem,
-    StepItem,
     TopicRef,
-    _lead_excerpt,
+    mechanism_item,
     study_ref,
 )
 from claims.certainty import certainty_for
@@ -392,30 +390,6 @@ class Command(BaseCommand):
                 finding_html=link.finding_html,
             )
 
-        def mechanism_item(mechanism):
-            excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
-            return MechanismItem(
-                rank=mechanism.rank,
-                title=mechanism.title,
-                how_it_works_html=mechanism.how_it_works_html,
-                how_it_works_excerpt=excerpt,
-                how_it_works_is_long=is_long,
-                simple_terms_html=mechanism.simple_terms_html,
-                steps=[
-                    StepItem(
-                        order=step.order,
-                        text_html=step.text_html,
-                        support_level=step.support_level,
-                        support_label=SupportLevel(step.support_level).label,
-                        citations=[
-                            study_ref(s)
-                            for s in sorted(step.planned_citations, key=lambda s: s.doi)
-                        ],
-                    )
-                    for step in mechanism.planned_steps
-                ],
-            )
-
         supporting = [item(link) for link in ordered if link.stance == Stance.SUPPORTS]
         contradicting = [item(link) for link in ordered if link.stance == Stance.CONTRADICTS]
         analysis = ClaimAnalysis(
@@ -430,7 +404,14 @@ class Command(BaseCommand):
             pro=pro,
             against=against,
             version=number,
-            mechanisms=[mechanism_item(m) for m in plan["mechanisms"]],
+            mechanisms=[
+                mechanism_item(
+                    m,
+                    steps=m.planned_steps,
+                    cited_studies=lambda step: step.planned_citations,
+                )
+                for m in plan["mechanisms"]
+            ],
             supporting=supporting,
             contradicting=contradicting,
             gold_standard=[
