@@ -1,6 +1,7 @@
 """Two production servers on one PostgreSQL database, each with its own in-process cache."""
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import connection
 
@@ -28,7 +29,10 @@ def database_url() -> str:
 def test_both_servers_serve_a_new_version_on_their_next_request_after_either_publishes():
     if connection.vendor != "postgresql":
         require("REQUIRE_POSTGRES", "two servers share one database only on PostgreSQL")
-    editor = User.objects.create_user("edith", password="editor-pass-123", is_staff=True)
+    editor = User.objects.create_user("edith", is_staff=True)
+    # The servers hash as production does, not with the suite's fast test hasher.
+    editor.password = make_password("editor-pass-123", hasher="pbkdf2_sha256")
+    editor.save()
     editor.groups.add(Group.objects.get(name="Editors"))
     claim = make_claim(statement="Two servers agree on this claim.")
     make_evidence(claim, make_study(title="The first trial"), stance=Stance.SUPPORTS)

@@ -191,7 +191,11 @@ def test_a_json_backup_moves_the_site_to_the_other_database_and_back_exactly(sit
         # pages are rendered here: signing in writes sessions).
         from_sqlite = tmp_path / "from-sqlite.json"
         call_command("backup", str(from_sqlite), format="json", database=sqlite_alias, verbosity=0)
-        assert_same_site(site["rows"], site["pages"], site["paths"], sqlite_alias)
+        # Search ranks and marks its matches with each database's own engine, so its page is
+        # compared only where the engine is the same: on the way back to PostgreSQL below.
+        paths = [path for path in site["paths"] if "?q=" not in path]
+        pages = {key: page for key, page in site["pages"].items() if key[1] in paths}
+        assert_same_site(site["rows"], pages, paths, sqlite_alias)
     with fresh_database("postgresql", tmp_path) as postgres_alias:
         restore_into(postgres_alias, from_sqlite, migrate=True)
         assert_same_site(site["rows"], site["pages"], site["paths"], postgres_alias)
