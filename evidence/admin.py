@@ -215,6 +215,10 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     formset = EvidenceForClaimFormSet
     form = ParentChecksUniqueForm
     extra = 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new claim starts with one evidence row, ready for its first study.
+        return 1 if obj is None else 0
     autocomplete_fields = ("study",)
     fields = (
         "study",
