@@ -46,7 +46,15 @@ admin.site.autocomplete_view = autocomplete_view
 
 
 class StudyLabelsMixin:
-    """Chosen studies in an autocomplete are labelled like the suggestions."""
+    """Chosen studies in an autocomplete are labelled like the suggestions, without the
+    edit and delete icons: those open pop-up windows and change the study everywhere."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and getattr(db_field, "related_model", None) is Study:
+            field.widget.can_change_related = False
+            field.widget.can_delete_related = False
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -219,6 +227,7 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         # A new claim starts with one evidence row, ready for its first study.
         return 1 if obj is None else 0
+
     autocomplete_fields = ("study",)
     fields = (
         "study",

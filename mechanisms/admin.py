@@ -3,8 +3,9 @@ from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 
 from claims.models import Claim
 from claimsite.inlines import NumberedInlineFormSet, ParentChecksUniqueForm
@@ -67,9 +68,14 @@ class MechanismInline(admin.StackedInline):
         back = reverse("admin:claims_claim_change", args=[mechanism.claim_id])
         url = reverse("admin:mechanisms_mechanism_change", args=[mechanism.pk])
         label = f"Edit the {len(steps)} steps" if steps else "Add the causal steps"
+        listed = format_html_join(
+            "",
+            '<li value="{}">{}</li>',
+            ((s.order, Truncator(s.text).words(14)) for s in steps),
+        )
         return format_html(
-            '{} <a class="button" href="{}?{}={}">{} →</a>',
-            " → ".join(f"{s.order}. {s.text[:50]}" for s in steps) or "No steps yet.",
+            '{}<a class="button" href="{}?{}={}">{} →</a>',
+            format_html('<ol class="causal-steps">{}</ol>', listed) if steps else "No steps yet. ",
             url,
             RETURN_TO,
             back,

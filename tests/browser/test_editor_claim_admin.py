@@ -5,6 +5,7 @@ import pytest
 
 from claims.models import AnalysisVersion, Claim
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS, problems
+from tests.factories import make_claim
 
 pytestmark = pytest.mark.browser
 
@@ -93,8 +94,10 @@ def test_an_editor_creates_and_publishes_a_whole_claim_from_one_screen(
 
 def test_the_editors_page_lists_what_needs_attention(editor_page, screenshot):
     page = editor_page
+    waiting = make_claim(statement="Stretching before running prevents injuries")
     page.get_by_role("link", name="Editors").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="What needs an editor").is_visible()
+    assert page.get_by_role("link", name=waiting.statement).is_visible()
     screenshot(page, "editors-page")
     assert problems(page, "editors page") == []
