@@ -66,8 +66,12 @@ class ClaimAdminForm(forms.ModelForm):
                 "; ".join(f"{kind}: {text}" for kind, text in CLAIM_TYPE_HELP.items()) + "."
             )
         if "topics" in self.fields:
-            # The two-box selector explains itself; Django's "Hold down Control" does not apply.
-            self.fields["topics"].help_text = "Choose the topics readers browse this claim under."
+            # Said for this box, in the site's words: readers browse claims by topic.
+            self.fields["topics"].help_text = (
+                "Readers browse claims by topic. Hold down Ctrl (⌘ on a Mac) to choose more "
+                "than one."
+            )
+            self.fields["topics"].widget.attrs["size"] = 8
 
     @property
     def publishing(self) -> bool:

@@ -200,6 +200,11 @@ class StudyAdmin(admin.ModelAdmin):
 
 
 class EvidenceForClaimFormSet(NamedDuplicatesFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this evidence"
+
     def clean(self):
         super().clean()
         linked = {}
@@ -222,7 +227,18 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     model = Evidence
     formset = EvidenceForClaimFormSet
     form = ParentChecksUniqueForm
+    # Django's table, with a name for the heading of its hidden-fields column (axe-core).
+    template = "admin/evidence/evidence/tabular.html"
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A table row's fields are labelled only by the column heading, which assistive
+        # technology does not tie to each field: name each one.
+        if field is not None:
+            target = getattr(field.widget, "widget", field.widget)
+            target.attrs["aria-label"] = str(field.label)
+        return field
 
     def get_extra(self, request, obj=None, **kwargs):
         # A new claim starts with one evidence row, ready for its first study.

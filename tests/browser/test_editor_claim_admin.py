@@ -4,6 +4,7 @@ publishes v1, on the claim's own admin page: no pop-up window, a handful of page
 import pytest
 
 from claims.models import AnalysisVersion, Claim
+from tests.browser.axe import axe_context, axe_violations
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS, problems
 from tests.factories import make_claim
 
@@ -101,3 +102,25 @@ def test_the_editors_page_lists_what_needs_attention(editor_page, screenshot):
     assert page.get_by_role("link", name=waiting.statement).is_visible()
     screenshot(page, "editors-page")
     assert problems(page, "editors page") == []
+
+
+def test_the_editors_page_and_the_claim_admin_page_have_no_accessibility_violation(
+    browser, live_server, demo_data
+):
+    context = axe_context(browser, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("Username").fill("editor")
+        page.get_by_label("Password").fill("evidence-demo")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(live_server.url + "/")
+        make_claim(statement="Stretching before running prevents injuries")
+        claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")
+        found = []
+        for path in ("/editors/", f"/admin/claims/claim/{claim.pk}/change/"):
+            page.goto(live_server.url + path)
+            found += [f"{path}: {v}" for v in axe_violations(page)]
+        assert found == [], "\n".join(found)
+    finally:
+        context.close()
