@@ -1,5 +1,7 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 
@@ -62,8 +64,9 @@ class ClaimAdminForm(forms.ModelForm):
                 f"(at most {SLUG_MAX} characters, cut at a word)."
             )
         if "claim_type" in self.fields:
-            self.fields["claim_type"].help_text = (
-                "; ".join(f"{kind}: {text}" for kind, text in CLAIM_TYPE_HELP.items()) + "."
+            # One line per type; the admin shows help texts as HTML, so build it escaped.
+            self.fields["claim_type"].help_text = format_html_join(
+                mark_safe("<br>"), "<strong>{}</strong>: {}", CLAIM_TYPE_HELP.items()
             )
         if "topics" in self.fields:
             # Said for this box, in the site's words: readers browse claims by topic.

@@ -277,7 +277,7 @@ def test_a_typed_slug_longer_than_sixty_characters_is_refused(editor_client):
 
 def test_claim_types_and_topics_explain_themselves(editor_client):
     page = editor_client.get(ADD).content.decode()
-    assert "associational: two things go together" in page
+    assert "<strong>associational</strong>: two things go together" in page
     assert "Readers browse claims by topic. Hold down Ctrl (⌘ on a Mac)" in page
     assert page.count("Hold down") == 1, "one help text, not Django's as well"
 
