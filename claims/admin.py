@@ -5,16 +5,36 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from claims.analysis import ClaimAnalysis
 from claims.compare import compare_analyses
-from claims.forms import PublishForm
+from claims.forms import ClaimAdminForm, PublishForm
 from claims.models import AnalysisVersion, Claim, Topic
-from claims.publishing import NothingToPublish, publish_analysis, working_snapshot
+from claims.publishing import (
+    NothingToPublish,
+    has_unpublished_changes,
+    publish_analysis,
+    working_snapshot,
+)
 from claimsite.admin import RecordAdmin
 from claimsite.converters import parse_positive_int
 from evidence.admin import EvidenceForClaimInline, GoldStandardDesignInline
+from mechanisms.admin import MechanismInline
+
+
+def published_message(version, claim):
+    """What an editor is told after publishing: the live page first, then the version."""
+    return format_html(
+        'Published analysis v{} of “{}”. <a href="{}">See the live claim page</a> '
+        '(or <a href="{}">v{} itself</a>).',
+        version.number,
+        claim,
+        claim.get_absolute_url(),
+        version.get_absolute_url(),
+        version.number,
+    )
 
 
 @admin.register(Topic)
@@ -26,6 +46,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    form = ClaimAdminForm
     list_display = (
         "__str__",
         "claim_type",
@@ -37,8 +58,10 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ("verdict", "claim_type", "topics")
     list_select_related = ("current_version",)
     search_fields = ("statement", "slug")
-    prepopulated_fields = {"slug": ("statement",)}
-    filter_horizontal = ("topics",)
+    # The slug is made on the server from the statement (cut at a word), so no prepopulating
+    # script is needed and it cannot cut a word in half.
+    # Topics are a short list: a plain multiple choice box is accessible and needs no
+    # script (the two-box selector and the search widget both fail axe-core checks).
     readonly_fields = ("verdict", "pro_tally", "against_tally", "published_version")
     fields = (
         "statement",
@@ -59,8 +82,58 @@ class ClaimAdmin(admin.ModelAdmin):
         "certainty_override",
         "certainty_override_reason",
     )
-    inlines = (EvidenceForClaimInline, GoldStandardDesignInline)
+    # The whole claim on one screen: its evidence, its mechanisms (with links to their
+    # steps), and the design that would settle it.
+    inlines = (EvidenceForClaimInline, MechanismInline, GoldStandardDesignInline)
     view_on_site = True
+
+    def save_model(self, request, obj, form, change):
+        # Saving an unchanged claim would date it as changed on the editors' page.
+        if not change or form.has_changed():
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
+            # Its evidence dates itself; mechanisms and designs do not: date the claim.
+            Claim.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_publish"] = request.user.has_perm("claims.publish_claim")
+        context["change_note_field"] = context["adminform"].form["change_note"]
+        if obj is not None and obj.current_version_id and not has_unpublished_changes(obj):
+            context["nothing_to_publish"] = (
+                f"Readers see v{obj.current_version.number}, and the working copy says the "
+                "same: change something on this page first, then “Save and publish”."
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _publish_after_save(self, request, claim):
+        """Publish the claim just saved; an unchanged copy or missing permission is said."""
+        if not request.user.has_perm("claims.publish_claim"):
+            self.message_user(
+                request, "Saved. You may not publish: ask an editor.", messages.WARNING
+            )
+            return
+        form_note = request.POST.get("change_note", "")
+        try:
+            version = publish_analysis(claim=claim, by=request.user, note=form_note)
+        except NothingToPublish as refusal:
+            self.message_user(request, f"Saved. {refusal}", messages.WARNING)
+        else:
+            self.message_user(request, published_message(version, claim), messages.SUCCESS)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if ClaimAdminForm.PUBLISH in request.POST:
+            self._publish_after_save(request, obj)
+            return redirect("admin:claims_claim_change", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if ClaimAdminForm.PUBLISH in request.POST:
+            self._publish_after_save(request, obj)
+            return redirect("admin:claims_claim_change", obj.pk)
+        return super().response_change(request, obj)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -104,16 +177,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 except NothingToPublish as refusal:
                     form.add_error(None, str(refusal))
                 else:
-                    self.message_user(
-                        request,
-                        format_html(
-                            'Published analysis v{} of “{}”. <a href="{}">View it</a>.',
-                            version.number,
-                            claim,
-                            version.get_absolute_url(),
-                        ),
-                        messages.SUCCESS,
-                    )
+                    self.message_user(request, published_message(version, claim), messages.SUCCESS)
                     return redirect("admin:claims_claim_change", claim.pk)
             status = 400
         working = ClaimAnalysis.from_dict(working_snapshot(claim))

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
@@ -7,13 +8,65 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from claimsite.admin import RecordAdmin
+from claimsite.inlines import (
+    NamedDuplicatesFormSet,
+    NumberedInlineFormSet,
+    ParentChecksUniqueForm,
+)
 from evidence import moderation
+from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import RejectForm, StudyAdminForm, facts_from_crossref
 from evidence.models import Evidence, GoldStandardDesign, Study, Submission
 from evidence.moderation import AlreadyReviewed
 
 FETCH = "_fetch_crossref"
+STANCE_ADJECTIVE = {Stance.SUPPORTS: "supporting", Stance.CONTRADICTS: "contradicting"}
+
+
+def study_label(study) -> str:
+    """How editors pick a study: DOI first (what they usually have), then who, when, what."""
+    return f"{study.doi} — {study.short_authors} ({study.year}) {study.title}"
+
+
+class StudyAutocompleteJsonView(AutocompleteJsonView):
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Study):
+            result["text"] = study_label(obj)
+        return result
+
+
+def autocomplete_view(request):
+    return StudyAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+# Every study autocomplete (evidence, cited studies) goes through the site's one view.
+admin.site.autocomplete_view = autocomplete_view
+
+
+class StudyLabelsMixin:
+    """Chosen studies in an autocomplete are labelled like the suggestions, without the
+    edit and delete icons: those open pop-up windows and change the study everywhere."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and getattr(db_field, "related_model", None) is Study:
+            field.widget.can_change_related = False
+            field.widget.can_delete_related = False
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Study:
+            field.label_from_instance = study_label
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Study:
+            field.label_from_instance = study_label
+        return field
 
 
 @admin.register(Study)
@@ -43,6 +96,16 @@ class StudyAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        # "Example study" is for the invented demo studies (10.5555): offer it only on one.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and (obj.is_example or obj.doi.startswith("10.5555/")):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "is_example")})
+            for name, opts in fieldsets
+        ]
 
     def get_search_results(self, request, queryset, search_term):
         # An editor pastes a DOI as they found it (a doi.org or publisher URL, "doi:…", with
@@ -136,9 +199,51 @@ class StudyAdmin(admin.ModelAdmin):
         )
 
 
-class EvidenceForClaimInline(admin.TabularInline):
+class EvidenceForClaimFormSet(NamedDuplicatesFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this evidence"
+
+    def clean(self):
+        super().clean()
+        linked = {}
+        for form in self.live_forms():
+            study = form.cleaned_data.get("study")
+            if study is None:
+                continue
+            if study.pk in linked:
+                form.add_error(
+                    "study",
+                    f"This study is already linked to this claim as {linked[study.pk]} "
+                    "evidence: change that row's stance instead of adding it again.",
+                )
+            else:
+                stance = form.cleaned_data.get("stance") or form.instance.stance
+                linked[study.pk] = STANCE_ADJECTIVE.get(stance, "")
+
+
+class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     model = Evidence
+    formset = EvidenceForClaimFormSet
+    form = ParentChecksUniqueForm
+    # Django's table, with a name for the heading of its hidden-fields column (axe-core).
+    template = "admin/evidence/evidence/tabular.html"
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A table row's fields are labelled only by the column heading, which assistive
+        # technology does not tie to each field: name each one.
+        if field is not None:
+            target = getattr(field.widget, "widget", field.widget)
+            target.attrs["aria-label"] = str(field.label)
+        return field
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new claim starts with one evidence row, ready for its first study.
+        return 1 if obj is None else 0
+
     autocomplete_fields = ("study",)
     fields = (
         "study",
@@ -152,8 +257,19 @@ class EvidenceForClaimInline(admin.TabularInline):
     readonly_fields = ("weight",)
 
 
+class GoldStandardDesignFormSet(NumberedInlineFormSet):
+    number_field = "rank"
+    noun = "Rank"
+
+    def describe(self, form):
+        design = form.cleaned_data.get("design") or form.instance.design
+        return f"the design ‘{GoldStandardDesign(design=design).get_design_display()}’"
+
+
 class GoldStandardDesignInline(admin.StackedInline):
     model = GoldStandardDesign
+    formset = GoldStandardDesignFormSet
+    form = ParentChecksUniqueForm
     extra = 0
     fields = ("rank", "design", "description")
 

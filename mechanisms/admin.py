@@ -1,13 +1,109 @@
 from django.contrib import admin
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 
+from claims.models import Claim
+from claimsite.inlines import NumberedInlineFormSet, ParentChecksUniqueForm
+from evidence.admin import StudyLabelsMixin
+from evidence.doi import find_dois
+from evidence.models import Study
 from mechanisms.models import CausalStep, Mechanism
 
+RETURN_TO = "_return_to"
 
-class CausalStepInline(admin.StackedInline):
+
+class MechanismFormSet(NumberedInlineFormSet):
+    number_field = "rank"
+    noun = "Rank"
+
+    def describe(self, form):
+        title = form.cleaned_data.get("title") or form.instance.title
+        return f"the mechanism ‘{title}’"
+
+
+class CausalStepFormSet(NumberedInlineFormSet):
+    number_field = "order"
+    noun = "Step"
+
+    def describe(self, form):
+        text = (form.cleaned_data.get("text") or "").strip()
+        return f"the step “{text[:60]}{'…' if len(text) > 60 else ''}”"
+
+
+def cite_dois_in_text(step):
+    """A DOI written in the step's text makes the study with that DOI a cited study, so the
+    editor enters a citation once. DOIs the site does not know stay plain links."""
+    known = Study.objects.filter(doi__in=find_dois(step.text))
+    step.cited_studies.add(*known)
+
+
+class MechanismInline(admin.StackedInline):
+    """The claim's mechanisms on the claim's page. Steps are edited on the mechanism's own
+    page (Django has no nested inlines); the link there comes back to the claim."""
+
+    model = Mechanism
+    formset = MechanismFormSet
+    form = ParentChecksUniqueForm
+    extra = 1
+    fields = ("rank", "title", "how_it_works", "simple_terms", "causal_steps")
+    readonly_fields = ("causal_steps",)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # An empty form on a claim with mechanisms would sit among them like a missing one.
+        return 0 if obj is not None and obj.mechanisms.exists() else 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("steps")
+
+    @admin.display(description="Causal steps")
+    def causal_steps(self, mechanism):
+        if not mechanism.pk:
+            return "Save the claim, then add this mechanism's steps."
+        steps = mechanism.steps.all()
+        back = reverse("admin:claims_claim_change", args=[mechanism.claim_id])
+        url = reverse("admin:mechanisms_mechanism_change", args=[mechanism.pk])
+        label = f"Edit the {len(steps)} steps" if steps else "Add the causal steps"
+        listed = format_html_join(
+            "",
+            '<li value="{}">{}</li>',
+            ((s.order, Truncator(s.text).words(14)) for s in steps),
+        )
+        return format_html(
+            '{}<a class="button" href="{}?{}={}">{} →</a>',
+            format_html('<ol class="causal-steps">{}</ol>', listed) if steps else "No steps yet. ",
+            url,
+            RETURN_TO,
+            back,
+            label,
+        )
+
+
+class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
     model = CausalStep
-    extra = 0
+    formset = CausalStepFormSet
+    form = ParentChecksUniqueForm
+    extra = 2
     fields = ("order", "text", "support_level", "cited_studies")
     autocomplete_fields = ("cited_studies",)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and obj.steps.exists() else 2
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            field.help_text = (
+                "Markdown. A DOI written here (e.g. 10.1234/abcd) of a study on the site "
+                "becomes one of the step's cited studies when you save."
+            )
+        if db_field.name == "cited_studies":
+            field.help_text = "Filled from the DOIs in the text; add others here."
+        return field
 
 
 @admin.register(Mechanism)
@@ -19,3 +115,42 @@ class MechanismAdmin(admin.ModelAdmin):
     list_select_related = ("claim",)
     fields = ("claim", "rank", "title", "how_it_works", "simple_terms")
     inlines = (CausalStepInline,)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is CausalStep:
+            for step_form in formset.forms:
+                if step_form.instance.pk and step_form.has_changed():
+                    cite_dois_in_text(step_form.instance)
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The editors' page lists claims changed since they were published by this date.
+        Claim.objects.filter(pk=form.instance.claim_id).update(updated_at=timezone.now())
+
+    def _return_to(self, request):
+        url = request.POST.get(RETURN_TO) or request.GET.get(RETURN_TO)
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+        return None
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["return_to"] = self._return_to(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        back = self._return_to(request)
+        if back and "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, f"Saved the mechanism “{obj}” and its steps.")
+            return HttpResponseRedirect(back)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        back = self._return_to(request)
+        if back and "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, f"Added the mechanism “{obj}” and its steps.")
+            return HttpResponseRedirect(back)
+        return super().response_add(request, obj, post_url_continue)

@@ -73,6 +73,8 @@ def claim_form(claim, evidence_rows=()):
         "gold_standard_designs-INITIAL_FORMS": "0",
         "gold_standard_designs-MIN_NUM_FORMS": "0",
         "gold_standard_designs-MAX_NUM_FORMS": "1000",
+        "mechanisms-TOTAL_FORMS": "0",
+        "mechanisms-INITIAL_FORMS": "0",
     }
     for index, row in enumerate(evidence_rows):
         for key, value in row.items():

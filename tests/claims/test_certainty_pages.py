@@ -158,6 +158,8 @@ def test_the_admin_refuses_an_upgrade_or_override_without_its_reason(
         "evidence-INITIAL_FORMS": 0,
         "gold_standard_designs-TOTAL_FORMS": 0,
         "gold_standard_designs-INITIAL_FORMS": 0,
+        "mechanisms-TOTAL_FORMS": 0,
+        "mechanisms-INITIAL_FORMS": 0,
         **fields,
     }
     response = editor_client.post(f"/admin/claims/claim/{claim.pk}/change/", data)
@@ -183,6 +185,8 @@ def test_the_admin_saves_a_judgement_with_its_reason(editor_client, db):
         "evidence-INITIAL_FORMS": 0,
         "gold_standard_designs-TOTAL_FORMS": 0,
         "gold_standard_designs-INITIAL_FORMS": 0,
+        "mechanisms-TOTAL_FORMS": 0,
+        "mechanisms-INITIAL_FORMS": 0,
     }
     response = editor_client.post(f"/admin/claims/claim/{claim.pk}/change/", data)
     assert response.status_code == 302
