@@ -150,9 +150,7 @@ def my_submissions(request):
     submissions = list(Submission.objects.of_member(request.user))
     # The title as the site knows it (a known study's facts are not stored on the submission),
     # read in one query for every submission.
-    studies = {
-        s.doi: s for s in Study.objects.filter(doi__in={sub.doi for sub in submissions})
-    }
+    studies = {s.doi: s for s in Study.objects.filter(doi__in={sub.doi for sub in submissions})}
     for submission in submissions:
         submission.study = studies.get(submission.doi)
     return render(request, "evidence/my_submissions.html", {"submissions": submissions})
