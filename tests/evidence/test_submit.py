@@ -204,7 +204,7 @@ def test_bad_input_is_a_400_with_the_message_beside_the_field(
 
 def test_the_field_with_an_error_points_to_its_message(member_client, claim):
     html = post(member_client, doi="nonsense").content.decode()
-    doi_input = html[html.index('name="doi"') - 200 : html.index('name="doi"') + 300]
+    doi_input = html[html.index('name="doi"') - 200 : html.index('name="doi"') + 600]
     assert 'aria-invalid="true"' in doi_input
     assert "id_doi-error" in doi_input.split("aria-describedby=")[1].split('"')[1]
 
@@ -314,20 +314,27 @@ def test_my_submissions_needs_a_login(client, db):
 
 def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
     html = member_client.get(claim.get_absolute_url()).content.decode()
-    for stance in ("supports", "contradicts"):
+    for stance, action in (
+        ("supports", "Submit a supporting study"),
+        ("contradicts", "Submit a contradicting study"),
+    ):
         url = f"/claims/caffeine/evidence/new/?stance={stance}"
         assertInHTML(
-            f'<a href="{url}" hx-get="{url}" hx-target="#contribute-{stance}">'
-            "Community contributions welcome</a>",
+            f'<a class="contribute__link" href="{url}" hx-get="{url}" '
+            f'hx-target="#contribute-{stance}">'
+            '<span class="contribute__welcome">Community contributions welcome</span> '
+            f'<span class="contribute__action">{action}</span></a>',
             html,
         )
 
 
-def test_anonymous_readers_follow_a_plain_link(client, claim):
+def test_anonymous_readers_are_sent_to_sign_up_and_back_to_the_form(client, claim):
     html = client.get(claim.get_absolute_url()).content.decode()
     assertInHTML(
-        '<a href="/claims/caffeine/evidence/new/?stance=supports">'
-        "Community contributions welcome</a>",
+        '<a class="contribute__link" '
+        'href="/accounts/signup/?next=%2Fclaims%2Fcaffeine%2Fevidence%2Fnew%2F%3Fstance%3Dsupports">'
+        '<span class="contribute__welcome">Community contributions welcome</span> '
+        '<span class="contribute__action">Submit a supporting study</span></a>',
         html,
     )
     assert 'hx-get="/claims/caffeine/evidence/new/' not in html
