@@ -408,3 +408,51 @@ def test_required_fields_are_marked_before_the_member_submits(member_client, cla
     for name in ("journal", "sample_size"):
         assert not re.search(r"\srequired\b", tag(html, name)), name
         assert "(optional)" in label(html, f"id_{name}"), name
+
+
+def test_a_doi_already_evidence_is_refused_as_it_is_typed(member_client, claim):
+    study = make_study(doi="10.5555/already", title="The study already counted")
+    make_evidence(claim, study)
+    url = "/claims/caffeine/evidence/new/study-facts/"
+    html = member_client.get(url, {"doi": "https://doi.org/10.5555/ALREADY"}).content.decode()
+    check = html[html.index('<div class="doi-check"') :]
+    assert 'hx-swap-oob="true"' in html[html.index('<div class="doi-check"') :][:80]
+    assert "This study is already evidence on this claim" in check
+    assertInHTML(f'<a href="/studies/10.5555/already/">{study}</a>', check)
+
+
+def test_a_known_doi_that_is_not_evidence_here_clears_the_refusal(member_client, claim):
+    make_study(doi="10.5555/elsewhere")
+    url = "/claims/caffeine/evidence/new/study-facts/"
+    html = member_client.get(url, {"doi": "10.5555/elsewhere"}).content.decode()
+    assertInHTML(
+        '<div class="doi-check" id="doi-check" hx-swap-oob="true" role="status"></div>', html
+    )
+
+
+def test_the_form_quotes_the_claim_and_marks_the_doi_check_beside_the_doi(member_client, claim):
+    html = member_client.get(URL + "?stance=supports").content.decode()
+    assert '<figure class="claim-quote">' in html
+    assert claim.statement in html[html.index('<figure class="claim-quote">') :][:400]
+    assert html.index('name="doi"') < html.index('id="doi-check"') < html.index('name="stance"')
+    assert 'hx-trigger="input changed delay:600ms, change"' in html
+
+
+def test_my_submissions_name_the_study_claim_stance_status_reason_and_version(
+    member_client, member, editor, claim
+):
+    known = make_study(doi="10.5555/known.title", title="A trial the site already knows")
+    make_submission(claim, member, doi=known.doi, title="")
+    approved = make_submission(claim, member, title="An approved cohort")
+    version = approve(approved, by=editor)
+    rejected = make_submission(claim, member, title="A rejected case report")
+    reject(rejected, by=editor, reason="A single case.")
+    html = member_client.get("/accounts/submissions/").content.decode()
+    assertInHTML(f'<a href="{known.get_absolute_url()}">A trial the site already knows</a>', html)
+    assert "An approved cohort" in html and "A rejected case report" in html
+    assert "A single case." in html
+    assert html.count(claim.published_statement) == 3
+    assertInHTML(
+        f'<a href="/claims/caffeine/v/{version.number}/">analysis v{version.number}</a>', html
+    )
+    assert html.count("Contradicts") == 3
