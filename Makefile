@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run serve bench test install install-dev migrate demo lint fixture clean
+.PHONY: run serve bench test install install-dev migrate demo reset-demo lint fixture clean axe
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -31,7 +31,14 @@ demo: migrate
 	$(BIN)/python manage.py loaddemo
 	@echo
 	@echo "Demo editor: sign in at http://127.0.0.1:$(PORT)/admin/ as 'editor' with password 'evidence-demo'."
+	@echo "Demo member: sign in at http://127.0.0.1:$(PORT)/accounts/login/ as 'member' with password 'evidence-demo'."
+	@echo "Reference claim: http://127.0.0.1:$(PORT)/claims/quadriceps-proximity-to-failure/"
 	@echo
+
+# Start the demo data afresh (the SQLite database only; .venv stays).
+reset-demo: install
+	rm -f var/db.sqlite3 var/db.sqlite3-wal var/db.sqlite3-shm
+	$(MAKE) demo
 
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -44,7 +51,15 @@ serve: install
 bench: install
 	$(BIN)/python scripts/bench.py
 
-test: install-dev
+# axe-core, pinned in package-lock.json, checks accessibility in the browser tests. Without
+# npm those checks skip (CI installs npm, and REQUIRE_BROWSER=1 makes a skip a failure).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+axe:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
+	else echo "npm not found: the accessibility checks will skip (apt-get install npm)"; fi
+
+test: install-dev axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

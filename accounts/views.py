@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.mail import send_mail
@@ -67,6 +67,12 @@ def signup(request):
         if form.is_valid():
             user = _sign_up(request, form)
             login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(
+                request,
+                f"Welcome, {user.get_username()}! You can now see the full verdict on every "
+                "claim, including the studies that would settle it, and submit studies that "
+                "support or contradict a claim; follow them under “My submissions”.",
+            )
             return redirect(safe_next(request))
         status = 400
     context = {"form": form, "next": safe_next(request, fallback="")}

@@ -95,6 +95,23 @@ class MechanismItem:
     simple_terms_html: str
     steps: list[StepItem] = field(default_factory=list)
 
+    @property
+    def chain_citations(self) -> list[StudyRef]:
+        """The studies cited by every step of a chain of two or more steps: the page names
+        them once for the chain instead of under each step."""
+        if len(self.steps) < 2:
+            return []
+        shared = set.intersection(*({ref.doi for ref in step.citations} for step in self.steps))
+        return [ref for ref in self.steps[0].citations if ref.doi in shared]
+
+    @property
+    def chain_steps(self) -> list[tuple[StepItem, list[StudyRef]]]:
+        """Each step with the citations it does not share with the whole chain."""
+        shared = {ref.doi for ref in self.chain_citations}
+        return [
+            (step, [ref for ref in step.citations if ref.doi not in shared]) for step in self.steps
+        ]
+
 
 @dataclass
 class GoldStandardItem:

@@ -67,7 +67,8 @@ class SubmissionForm(forms.ModelForm):
         self.fields["doi"].widget.attrs.update(
             {
                 "hx-get": reverse("evidence:study_facts", args=[claim.slug]),
-                "hx-trigger": "change",
+                # As the DOI is typed (a pause in typing), and on a paste or leaving the field.
+                "hx-trigger": "input changed delay:600ms, change",
                 "hx-target": "#study-facts",
                 "hx-swap": "outerHTML",
                 "hx-include": "#study-facts",
@@ -282,6 +283,6 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 1}),
         help_text="The member reads this.",
     )

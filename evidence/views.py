@@ -14,7 +14,7 @@ from evidence import crossref, moderation
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import CROSSREF_FIELDS, ApproveForm, RejectForm, SubmissionForm
-from evidence.models import Study, Submission, submission_limit_message
+from evidence.models import Evidence, Study, Submission, submission_limit_message
 from evidence.moderation import AlreadyReviewed
 from evidence.notices import headline, kind_of
 from evidence.weights import compute_weight
@@ -143,6 +143,10 @@ def study_facts(request, slug):
     except InvalidDOI:
         doi = None
     known = Study.objects.filter(doi=doi).first() if doi else None
+    # Refused as soon as it is typed, with the same words the form's own check would use.
+    already_evidence = (
+        known is not None and Evidence.objects.filter(claim=claim, study=known).exists()
+    )
     result = crossref.lookup(doi) if doi and known is None else None
     initial = request.GET.dict()
     if isinstance(result, crossref.Found):
@@ -159,13 +163,22 @@ def study_facts(request, slug):
         return HttpResponse(status=204)
     form = SubmissionForm(initial=initial, claim=claim, submitter=request.user)
     form.crossref = result
-    return render(request, "evidence/_study_facts.html", {"form": form, "known": known})
+    return render(
+        request,
+        "evidence/_study_facts.html",
+        {"form": form, "known": known, "already_evidence": already_evidence, "doi_check": True},
+    )
 
 
 @require_safe
 @login_required
 def my_submissions(request):
-    submissions = Submission.objects.of_member(request.user)
+    submissions = list(Submission.objects.of_member(request.user))
+    # The title as the site knows it (a known study's facts are not stored on the submission),
+    # read in one query for every submission.
+    studies = {s.doi: s for s in Study.objects.filter(doi__in={sub.doi for sub in submissions})}
+    for submission in submissions:
+        submission.study = studies.get(submission.doi)
     return render(request, "evidence/my_submissions.html", {"submissions": submissions})
 
 
@@ -189,18 +202,26 @@ def _queue_item(submission, studies, approve_form=None, reject_form=None, error=
         if study is None and submission.design
         else None
     )
+    approve_form = approve_form or ApproveForm(
+        initial=ApproveForm.initial_for(submission, work),
+        study_known=study is not None,
+        prefix=f"approve-{submission.pk}",
+    )
+    # The editing part stays folded unless the editor has something to fix there: a fact the
+    # approval needs that neither the member nor Crossref gave, or an error.
+    needs_facts = approve_form.errors or any(
+        approve_form.fields[name].required and approve_form.initial.get(name) in (None, "")
+        for name in ApproveForm.STUDY_FIELDS
+        if name in approve_form.fields
+    )
     return {
         "submission": submission,
         "study": study,
+        "needs_facts": bool(needs_facts),
         "crossref": lookup,
         "crossref_notices": [kind_of(n.kind).label for n in work.notices] if work else [],
         "rule_weight": rule_weight,
-        "approve_form": approve_form
-        or ApproveForm(
-            initial=ApproveForm.initial_for(submission, work),
-            study_known=study is not None,
-            prefix=f"approve-{submission.pk}",
-        ),
+        "approve_form": approve_form,
         "reject_form": reject_form or RejectForm(prefix=f"reject-{submission.pk}"),
         "error": error,
     }

@@ -130,3 +130,24 @@ def test_concurrent_sign_ups_from_one_address_never_pass_the_limit(postgres_only
     assert errors == []
     assert sorted(results) == [302] * 5 + [429] * 15
     assert User.objects.count() == 5
+
+
+def test_a_new_member_is_welcomed_by_name_and_told_what_they_can_do(client, db):
+    claim = make_published_claim(slug="caffeine")
+    form_url = "/claims/caffeine/evidence/new/?stance=contradicts"
+    response = client.post(f"{SIGNUP}?next={form_url}", form(), follow=True)
+    assert response.redirect_chain[-1][0] == form_url
+    html = response.content.decode()
+    assert "Welcome, alice!" in html
+    assert "see the full verdict on every claim" in html
+    assert "submit studies that support or contradict a claim" in html
+    assert claim.statement in html  # back at the form, about this claim
+
+
+def test_the_sign_up_page_offers_to_log_in_instead_and_keeps_where_to_return(client, db):
+    html = client.get(f"{SIGNUP}?next=/claims/caffeine/evidence/new/%3Fstance%3Dsupports")
+    assertInHTML(
+        '<a href="/accounts/login/?next=/claims/caffeine/evidence/new/%3Fstance%3Dsupports">'
+        "Log in</a>",
+        html.content.decode(),
+    )

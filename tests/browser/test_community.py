@@ -70,6 +70,8 @@ def test_sign_up_submit_approve_and_see_the_new_version(
     item = desk.locator(".queue-item").first
     assert item.get_by_text("A larger trial found").is_visible()
     screenshot(desk, "community-4-moderation")
+    # The study's facts are folded away until the editor opens them to check.
+    item.get_by_text("Crossref, facts and weight").click()
     item.get_by_label("Authors").fill("Example A, Example B")
     item.get_by_role("button", name="Approve").click()
     desk.get_by_text("published analysis v3").wait_for()

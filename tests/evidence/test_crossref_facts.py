@@ -133,7 +133,8 @@ def test_moderation_shows_crossrefs_facts_and_the_rules_weight(
     assert "Refalo MC, Helms ER, Robinson ZP, Hamilton DL, Fyfe JJ (2024)" in html
     assert "<em>Journal of Sports Sciences</em> 42(1):85-101" in html
     # RCT 55, n = 18 (< 30) 0, risk of bias not assessed −5.
-    assert "<strong>50</strong> — Design: Randomised controlled trial (+55)" in html
+    assert "Rule’s weight <strong>50</strong>" in html
+    assert "Weight by the rule: Design: Randomised controlled trial (+55)" in html
     # The authors the member left out come from Crossref, ready to approve.
     assert 'value="Refalo MC, Helms ER, Robinson ZP, Hamilton DL, Fyfe JJ"' in html
 

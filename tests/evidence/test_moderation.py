@@ -93,7 +93,8 @@ def test_the_queue_shows_each_item_oldest_first_with_what_the_site_knows(
     second = make_submission(claim, member, title="A brand new trial", note="Second note.")
     html = editor_client.get(QUEUE).content.decode()
     assert html.index(f"submission-{first.pk}") < html.index(f"submission-{second.pk}")
-    assertInHTML(f'<a href="{known.get_absolute_url()}">10.5555/known</a>', html)
+    # Each card is titled by the study; a known study's title links to its page.
+    assertInHTML(f'<a href="{known.get_absolute_url()}">{known.title}</a>', html)
     assertInHTML(
         f'<a href="https://doi.org/{second.doi}" rel="nofollow noopener">{second.doi}</a>', html
     )

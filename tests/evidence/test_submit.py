@@ -204,7 +204,7 @@ def test_bad_input_is_a_400_with_the_message_beside_the_field(
 
 def test_the_field_with_an_error_points_to_its_message(member_client, claim):
     html = post(member_client, doi="nonsense").content.decode()
-    doi_input = html[html.index('name="doi"') - 200 : html.index('name="doi"') + 300]
+    doi_input = html[html.index('name="doi"') - 200 : html.index('name="doi"') + 600]
     assert 'aria-invalid="true"' in doi_input
     assert "id_doi-error" in doi_input.split("aria-describedby=")[1].split('"')[1]
 
@@ -314,20 +314,27 @@ def test_my_submissions_needs_a_login(client, db):
 
 def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
     html = member_client.get(claim.get_absolute_url()).content.decode()
-    for stance in ("supports", "contradicts"):
+    for stance, action in (
+        ("supports", "Submit a supporting study"),
+        ("contradicts", "Submit a contradicting study"),
+    ):
         url = f"/claims/caffeine/evidence/new/?stance={stance}"
         assertInHTML(
-            f'<a href="{url}" hx-get="{url}" hx-target="#contribute-{stance}">'
-            "Community contributions welcome</a>",
+            f'<a class="contribute__link" href="{url}" hx-get="{url}" '
+            f'hx-target="#contribute-{stance}">'
+            '<span class="contribute__welcome">Community contributions welcome</span> '
+            f'<span class="contribute__action">{action}</span></a>',
             html,
         )
 
 
-def test_anonymous_readers_follow_a_plain_link(client, claim):
+def test_anonymous_readers_are_sent_to_sign_up_and_back_to_the_form(client, claim):
     html = client.get(claim.get_absolute_url()).content.decode()
     assertInHTML(
-        '<a href="/claims/caffeine/evidence/new/?stance=supports">'
-        "Community contributions welcome</a>",
+        '<a class="contribute__link" '
+        'href="/accounts/signup/?next=%2Fclaims%2Fcaffeine%2Fevidence%2Fnew%2F%3Fstance%3Dsupports">'
+        '<span class="contribute__welcome">Community contributions welcome</span> '
+        '<span class="contribute__action">Submit a supporting study</span></a>',
         html,
     )
     assert 'hx-get="/claims/caffeine/evidence/new/' not in html
@@ -401,3 +408,51 @@ def test_required_fields_are_marked_before_the_member_submits(member_client, cla
     for name in ("journal", "sample_size"):
         assert not re.search(r"\srequired\b", tag(html, name)), name
         assert "(optional)" in label(html, f"id_{name}"), name
+
+
+def test_a_doi_already_evidence_is_refused_as_it_is_typed(member_client, claim):
+    study = make_study(doi="10.5555/already", title="The study already counted")
+    make_evidence(claim, study)
+    url = "/claims/caffeine/evidence/new/study-facts/"
+    html = member_client.get(url, {"doi": "https://doi.org/10.5555/ALREADY"}).content.decode()
+    check = html[html.index('<div class="doi-check"') :]
+    assert 'hx-swap-oob="true"' in html[html.index('<div class="doi-check"') :][:80]
+    assert "This study is already evidence on this claim" in check
+    assertInHTML(f'<a href="/studies/10.5555/already/">{study}</a>', check)
+
+
+def test_a_known_doi_that_is_not_evidence_here_clears_the_refusal(member_client, claim):
+    make_study(doi="10.5555/elsewhere")
+    url = "/claims/caffeine/evidence/new/study-facts/"
+    html = member_client.get(url, {"doi": "10.5555/elsewhere"}).content.decode()
+    assertInHTML(
+        '<div class="doi-check" id="doi-check" hx-swap-oob="true" role="status"></div>', html
+    )
+
+
+def test_the_form_quotes_the_claim_and_marks_the_doi_check_beside_the_doi(member_client, claim):
+    html = member_client.get(URL + "?stance=supports").content.decode()
+    assert '<figure class="claim-quote">' in html
+    assert claim.statement in html[html.index('<figure class="claim-quote">') :][:400]
+    assert html.index('name="doi"') < html.index('id="doi-check"') < html.index('name="stance"')
+    assert 'hx-trigger="input changed delay:600ms, change"' in html
+
+
+def test_my_submissions_name_the_study_claim_stance_status_reason_and_version(
+    member_client, member, editor, claim
+):
+    known = make_study(doi="10.5555/known.title", title="A trial the site already knows")
+    make_submission(claim, member, doi=known.doi, title="")
+    approved = make_submission(claim, member, title="An approved cohort")
+    version = approve(approved, by=editor)
+    rejected = make_submission(claim, member, title="A rejected case report")
+    reject(rejected, by=editor, reason="A single case.")
+    html = member_client.get("/accounts/submissions/").content.decode()
+    assertInHTML(f'<a href="{known.get_absolute_url()}">A trial the site already knows</a>', html)
+    assert "An approved cohort" in html and "A rejected case report" in html
+    assert "A single case." in html
+    assert html.count(claim.published_statement) == 3
+    assertInHTML(
+        f'<a href="/claims/caffeine/v/{version.number}/">analysis v{version.number}</a>', html
+    )
+    assert html.count("Contradicts") == 3
