@@ -91,6 +91,10 @@ class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
     fields = ("order", "text", "support_level", "cited_studies")
     autocomplete_fields = ("cited_studies",)
 
+    class Media:
+        # Labels the autocomplete's search fields for screen readers (see the file).
+        js = ("js/admin-autocomplete.js",)
+
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is not None and obj.steps.exists() else 2
 

@@ -104,7 +104,7 @@ def test_the_editors_page_lists_what_needs_attention(editor_page, screenshot):
     assert problems(page, "editors page") == []
 
 
-def test_the_editors_page_and_the_claim_admin_page_have_no_accessibility_violation(
+def test_the_editors_page_and_the_claim_and_mechanism_admin_pages_have_no_accessibility_violation(
     browser, live_server, demo_data
 ):
     context = axe_context(browser, viewport={"width": 1280, "height": 900})
@@ -118,7 +118,12 @@ def test_the_editors_page_and_the_claim_admin_page_have_no_accessibility_violati
         make_claim(statement="Stretching before running prevents injuries")
         claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")
         found = []
-        for path in ("/editors/", f"/admin/claims/claim/{claim.pk}/change/"):
+        mechanism = claim.mechanisms.order_by("rank").first()
+        for path in (
+            "/editors/",
+            f"/admin/claims/claim/{claim.pk}/change/",
+            f"/admin/mechanisms/mechanism/{mechanism.pk}/change/?_return_to=/admin/",
+        ):
             page.goto(live_server.url + path)
             found += [f"{path}: {v}" for v in axe_violations(page)]
         assert found == [], "\n".join(found)
