@@ -104,7 +104,7 @@ def test_the_editors_page_lists_what_needs_attention(editor_page, screenshot):
     assert problems(page, "editors page") == []
 
 
-def test_the_editors_page_and_the_claim_and_mechanism_admin_pages_have_no_accessibility_violation(
+def test_the_editors_page_and_the_admin_pages_editors_use_have_no_accessibility_violation(
     browser, live_server, demo_data
 ):
     context = axe_context(browser, viewport={"width": 1280, "height": 900})
@@ -123,6 +123,8 @@ def test_the_editors_page_and_the_claim_and_mechanism_admin_pages_have_no_access
             "/editors/",
             f"/admin/claims/claim/{claim.pk}/change/",
             f"/admin/mechanisms/mechanism/{mechanism.pk}/change/?_return_to=/admin/",
+            f"/admin/evidence/study/{claim.evidence.first().study_id}/change/",
+            "/admin/evidence/study/add/",
         ):
             page.goto(live_server.url + path)
             found += [f"{path}: {v}" for v in axe_violations(page)]
