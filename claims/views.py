@@ -125,11 +125,17 @@ def claim_list(request):
     return render(request, template, context)
 
 
-def _render_claim_page(request, context):
-    # The sensitivity toggles fetch their own section with htmx; everything else is the page.
+def _render_claim_page(request, context, *, version=None):
+    """The claim page, or only its sensitivity section for the toggles' htmx requests.
+
+    For a published `version` the analysis part comes from the per-version cache, and only
+    when the whole page is rendered.
+    """
     if request.htmx and request.htmx.target == "sensitivity":
         response = render(request, "claims/_sensitivity.html", context)
     else:
+        if version is not None:
+            context["analysis_html"] = analysis_fragment(request, version=version, context=context)
         response = render(request, "claims/claim_detail.html", context)
     # One URL answers with the page or the section: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
@@ -152,10 +158,7 @@ def claim_detail(request, slug):
         mode="current",
         unpublished=unpublished,
     )
-    context["analysis_html"] = analysis_fragment(
-        request, version=claim.current_version, context=context
-    )
-    return _render_claim_page(request, context)
+    return _render_claim_page(request, context, version=claim.current_version)
 
 
 @require_safe
@@ -176,8 +179,7 @@ def claim_version(request, slug, number):
     version = get_object_or_404(claim.versions.select_related("published_by"), number=number)
     analysis = PublishedAnalysis(version)
     context = _page_context(request, claim, analysis, mode="version", version=version)
-    context["analysis_html"] = analysis_fragment(request, version=version, context=context)
-    return _render_claim_page(request, context)
+    return _render_claim_page(request, context, version=version)
 
 
 @require_safe
