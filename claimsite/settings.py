@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "claims",
     "evidence",
     "mechanisms",
+    "editorial",
 ]
 
 MIDDLEWARE = [

@@ -13,12 +13,12 @@ from claimsite.inlines import (
     NumberedInlineFormSet,
     ParentChecksUniqueForm,
 )
-from evidence import moderation
+from editorial import moderation
+from editorial.moderation import AlreadyReviewed
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import RejectForm, StudyAdminForm, facts_from_crossref
 from evidence.models import Evidence, GoldStandardDesign, Study, Submission
-from evidence.moderation import AlreadyReviewed
 
 FETCH = "_fetch_crossref"
 STANCE_ADJECTIVE = {Stance.SUPPORTS: "supporting", Stance.CONTRADICTS: "contradicting"}

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from claims.caching import Stamp, as_datetime, one_row, reader_page
 from claims.editors import is_editor
 from claims.models import AnalysisVersion, Claim, PublishedClaim
-from evidence import crossref, moderation
+from editorial import moderation
+from editorial.moderation import AlreadyReviewed
+from evidence import crossref
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import CROSSREF_FIELDS, ApproveForm, RejectForm, SubmissionForm
 from evidence.models import Evidence, Study, Submission, submission_limit_message
-from evidence.moderation import AlreadyReviewed
 from evidence.notices import headline, kind_of
 from evidence.weights import compute_weight
 

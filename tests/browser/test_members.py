@@ -81,7 +81,7 @@ def test_the_members_submissions_name_the_study_and_the_editors_reason(
     from django.contrib.auth.models import User
 
     from claims.models import Claim
-    from evidence import moderation
+    from editorial import moderation
     from tests.factories import make_submission
 
     claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")

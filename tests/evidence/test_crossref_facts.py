@@ -2,8 +2,8 @@
 
 import pytest
 
+from editorial.moderation import approve
 from evidence.models import Study, Submission
-from evidence.moderation import approve
 from tests.factories import make_published_claim, make_study, make_submission
 
 REFERENCE_DOI = "10.1080/02640414.2024.2321021"

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from pytest_django.asserts import assertInHTML
 
+from editorial.moderation import approve, reject
 from evidence.models import Study, Submission
-from evidence.moderation import approve, reject
 from tests.factories import (
     make_claim,
     make_evidence,

@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
+from editorial.retractions import check_study
 from evidence.management.crossref_command import StudiesCommand
-from evidence.retractions import check_study
 
 
 class Command(StudiesCommand):

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
 
 from claims.models import Claim
+from editorial.moderation import AlreadyReviewed, approve, reject
 from evidence.models import Evidence, Study, Submission
-from evidence.moderation import AlreadyReviewed, approve, reject
 from tests.conftest import run_in_threads
 from tests.factories import make_evidence, make_published_claim, make_study, make_submission
 
