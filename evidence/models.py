@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.markdown import doi_org_url, render_markdown
-from claims.models import Claim
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.notices import NoticeKind, headline, raises_concern, retracts
@@ -321,7 +320,9 @@ class Evidence(models.Model):
         self.claim.recompute_tallies()
         if previous_claim_id and previous_claim_id != self.claim_id:
             # Moved to another claim: the claim it left must lose its weight too.
-            Claim.objects.get(pk=previous_claim_id).recompute_tallies()
+            # The claim model through the relation: evidence imports no app above it.
+            claim_model = type(self).claim.field.related_model
+            claim_model.objects.get(pk=previous_claim_id).recompute_tallies()
 
     @transaction.atomic
     def delete(self, *args, **kwargs):

@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.conf import settings
 
-APPS = ("claims", "evidence", "mechanisms")
+APPS = ("claims", "evidence", "mechanisms", "editorial")
 
 
 def imported_apps(node) -> set[str]:
@@ -45,7 +45,7 @@ def test_the_models_load_whichever_app_comes_first(first):
         "others = [a for a in settings.INSTALLED_APPS if a not in ours]\n"
         f"settings.INSTALLED_APPS = others + [{first!r}] + [a for a in ours if a != {first!r}]\n"
         "import django; django.setup()\n"
-        "import claims.models, evidence.models, mechanisms.models, evidence.moderation\n"
+        "import claims.models, evidence.models, mechanisms.models, editorial.moderation\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "claimsite.settings", "DEBUG": "1"}
     result = subprocess.run(
@@ -57,3 +57,57 @@ def test_the_models_load_whichever_app_comes_first(first):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def _imports_of(path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        found |= imported_apps(node)
+    return found
+
+
+def _modules(app):
+    for path in sorted((settings.BASE_DIR / app).rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path
+
+
+# evidence's pages (the study page, submitting, the moderation queue) show claims and call the
+# editorial workflows: they are the web layer on top, not the ground. Moving them into their
+# own app is the next step; until then they are the only exceptions, named here.
+EVIDENCE_WEB_LAYER = {"views.py", "admin.py", "urls.py", "context_processors.py"}
+# Site-wide helpers still living in claims/ (Markdown needs evidence.doi, so it cannot move
+# to claimsite/ without that rule moving first).
+SITE_WIDE_HELPERS = {"claims.markdown"}
+
+
+def test_evidence_imports_no_other_app():
+    found = []
+    for path in _modules("evidence"):
+        if path.name in EVIDENCE_WEB_LAYER and path.parent.name == "evidence":
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            modules = (
+                {node.module}
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                else {alias.name for alias in node.names}
+                if isinstance(node, ast.Import)
+                else set()
+            )
+            for module in modules - SITE_WIDE_HELPERS:
+                if module.split(".")[0] in set(APPS) - {"evidence"}:
+                    found.append(f"{path.relative_to(settings.BASE_DIR)}:{node.lineno} {module}")
+    assert found == []
+
+
+def test_only_views_commands_urls_and_tests_import_the_editorial_workflows():
+    allowed = {"views.py", "admin.py", "urls.py", "editor_views.py"}
+    found = []
+    for app in ("accounts", "claimsite", "claims", "evidence", "mechanisms"):
+        for path in _modules(app):
+            if path.name in allowed or "commands" in path.parts:
+                continue
+            if "editorial" in _imports_of(path):
+                found.append(str(path.relative_to(settings.BASE_DIR)))
+    assert found == []
