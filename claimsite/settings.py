@@ -169,6 +169,15 @@ CROSSREF_TIMEOUT = env_int("CROSSREF_TIMEOUT", 5, minimum=1)
 # Seconds between two requests of check_retractions and refresh_studies, to stay polite.
 CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
 
+# OpenAlex (evidence/openalex.py): new studies that cite a claim's studies or match its
+# literature search (watch_literature). OPENALEX_MAILTO joins OpenAlex's "polite pool".
+OPENALEX_API_URL = env_http_url("OPENALEX_API_URL", "https://api.openalex.org")
+OPENALEX_MAILTO = os.environ.get("OPENALEX_MAILTO", "").strip()
+OPENALEX_TIMEOUT = env_int("OPENALEX_TIMEOUT", 10, minimum=1)
+# Seconds between two claims of watch_literature, and the most works read per claim and run.
+OPENALEX_PAUSE = env_int("OPENALEX_PAUSE", 1, minimum=0)
+OPENALEX_MAX_PER_CLAIM = env_int("OPENALEX_MAX_PER_CLAIM", 200, minimum=1)
+
 # Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
 globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
