@@ -81,6 +81,8 @@ class ClaimAdmin(admin.ModelAdmin):
         "residual_confounding_reason",
         "certainty_override",
         "certainty_override_reason",
+        # Watching the literature (README, "Living evidence").
+        "literature_query",
     )
     # The whole claim on one screen: its evidence, its mechanisms (with links to their
     # steps), and the design that would settle it.

@@ -101,6 +101,19 @@ class Claim(models.Model):
     certainty_override_reason = models.CharField(
         "Reason for certainty override", max_length=500, blank=True
     )
+    # Watching the literature (editorial/literature.py): not part of any analysis version.
+    literature_query = models.CharField(
+        "Literature search",
+        max_length=300,
+        blank=True,
+        help_text="Words OpenAlex searches for new studies (e.g. “proximity to failure "
+        "quadriceps hypertrophy”). Empty: only studies citing the claim's studies are found.",
+    )
+    literature_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Candidates waiting to be screened, kept here so the claim page's cache key reads it
+    # from the claim's own row; literature_changed_at is when that or the check last changed.
+    literature_waiting = models.PositiveIntegerField(default=0, editable=False)
+    literature_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

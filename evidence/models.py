@@ -86,6 +86,8 @@ class Study(models.Model):
         "Risk of bias", max_length=20, choices=RiskOfBias.choices, default=RiskOfBias.NOT_ASSESSED
     )
     retracted = models.BooleanField(default=False)
+    # The study's OpenAlex work ("W4391234567"), looked up once by DOI to find citing works.
+    openalex_id = models.CharField(max_length=20, blank=True, editable=False)
     retraction_note = models.CharField(max_length=500, blank=True)
     is_example = models.BooleanField(
         "Example study",
