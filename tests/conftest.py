@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from tests.factories import make_claim, make_evidence, make_study  # noqa: F401
 from tests.fake_crossref import FakeCrossref
+from tests.fake_openalex import FakeOpenAlex
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +18,8 @@ def no_real_crossref(settings):
     once, so a lookup is "unreachable"); tests that need answers use the `crossref` fixture."""
     settings.CROSSREF_API_URL = "http://127.0.0.1:9"
     settings.CROSSREF_PAUSE = 0
+    settings.OPENALEX_API_URL = "http://127.0.0.1:9"
+    settings.OPENALEX_PAUSE = 0
     cache.clear()
     yield
     cache.clear()
@@ -28,6 +31,15 @@ def crossref(settings):
     with FakeCrossref() as fake:
         settings.CROSSREF_API_URL = fake.url
         settings.CROSSREF_TIMEOUT = 0.3
+        yield fake
+
+
+@pytest.fixture
+def openalex(settings):
+    """A local fake OpenAlex serving recorded answers; the site is pointed at it."""
+    with FakeOpenAlex() as fake:
+        settings.OPENALEX_API_URL = fake.url
+        settings.OPENALEX_TIMEOUT = 0.3
         yield fake
 
 
