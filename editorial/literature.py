@@ -154,7 +154,7 @@ def found_by(cited, by_search: bool) -> str:
         text = f"cites {first.short_authors}, {first.year}"
         if len(cited) > 1:
             more = len(cited) - 1
-            text += f" and {more} more of the claim's {'study' if more == 1 else 'studies'}"
+            text += f" and {more} more of the claim's studies"
         parts.append(text)
     if by_search:
         parts.append("matches the search")

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('claims', '0010_claim_literature_changed_at_and_more'),
+        ('claims', '0010_claim_literature'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
