@@ -42,9 +42,15 @@ def editors_page(request):
         .prefetch_related("claims_awaiting_editor")
         .order_by("-recorded_at")
     )
+    screening_claims = list(
+        Claim.objects.filter(literature_waiting__gt=0).order_by("-literature_waiting", "slug")
+    )
     context = {
         "pending_count": Submission.objects.pending().count(),
         "changed_claims": claims_changed_since_published(),
         "notices": notices,
+        # Candidates from watching the literature, counted on each claim's own row.
+        "screening_claims": screening_claims,
+        "screening_total": sum(claim.literature_waiting for claim in screening_claims),
     }
     return render(request, "claims/editors.html", context)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("evidence.urls")),
+    path("", include("editorial.urls")),
     path("", include("claims.urls")),
 ]
 
