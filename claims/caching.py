@@ -32,6 +32,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 
+from claims.literature import STALE_AFTER, literature_status
 from claims.models import AnalysisVersion, Claim
 
 # Browsers and proxies may reuse a page for a minute without asking. A newly published version
@@ -231,15 +232,26 @@ def as_datetime(value) -> datetime:
 
 
 def claim_stamp(request, slug):
-    """The claim page shows the claim's current version."""
+    """The claim page shows the claim's current version, and beside it (not in any version)
+    when its literature was checked and how many new studies wait: those are in the key."""
     row = one_row(
-        f"SELECT v.id, v.published_at FROM {_CLAIM} c"  # noqa: S608 - table names, not input
+        f"SELECT v.id, v.published_at, c.literature_checked_at, c.literature_waiting,"  # noqa: S608 - table names, not input
+        f" c.literature_changed_at FROM {_CLAIM} c"
         f" JOIN {_VERSION} v ON v.id = c.current_version_id WHERE c.slug = %s",
         [slug],
     )
     if row is None:
         return None
-    return Stamp(key=f"claim:{slug}:{row[0]}", last_modified=as_datetime(row[1]))
+    version_id, published_at, checked_at, waiting, changed_at = row
+    checked_at = as_datetime(checked_at) if checked_at else None
+    literature = literature_status(checked_at=checked_at, waiting=waiting, now=timezone.now())
+    changes = [as_datetime(published_at)]
+    if changed_at:
+        changes.append(as_datetime(changed_at))
+    if literature.stale and checked_at:
+        # The page came to say "not checked for 30 days" then, with no write to date it.
+        changes.append(checked_at + STALE_AFTER)
+    return Stamp(key=f"claim:{slug}:{version_id}:{literature.key}", last_modified=max(changes))
 
 
 def version_stamp(request, slug, number):

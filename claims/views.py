@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -26,6 +27,7 @@ from claims.caching import (
 from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
 from claims.editors import is_editor
+from claims.literature import literature_status
 from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
 from claims.publishing import has_unpublished_changes
 from claims.verdicts import rule_rows
@@ -157,6 +159,13 @@ def claim_detail(request, slug):
         PublishedAnalysis(claim.current_version),
         mode="current",
         unpublished=unpublished,
+        # Outside the cached analysis part: it changes without a new version (claim_stamp).
+        literature=literature_status(
+            checked_at=claim.literature_checked_at
+            and timezone.localtime(claim.literature_checked_at),
+            waiting=claim.literature_waiting,
+            now=timezone.now(),
+        ),
     )
     return _render_claim_page(request, context, version=claim.current_version)
 

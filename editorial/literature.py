@@ -37,8 +37,6 @@ logger = logging.getLogger(__name__)
 # and the one-row-per-DOI rule keeps them from coming twice).
 FIRST_LOOK_BACK = timedelta(days=365)
 OVERLAP = timedelta(days=30)
-# A claim whose literature was not checked for this long says so on its page.
-STALE_AFTER = timedelta(days=30)
 FOUND_BY_MAX = 500
 
 
@@ -204,11 +202,6 @@ def refresh_status(claim, *, now=None) -> None:
     )
     claim.literature_waiting = waiting
     claim.literature_changed_at = now
-
-
-def is_stale(checked_at, *, now) -> bool:
-    """Whether a claim's literature has gone unchecked too long (never checked counts)."""
-    return checked_at is None or now - checked_at > STALE_AFTER
 
 
 # --- Screening ----------------------------------------------------------------------------
