@@ -35,10 +35,13 @@ the demo shows all four levels:
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.models import Claim, ClaimType, Topic
 from claims.publishing import publish_analysis
+from editorial.literature import refresh_status
+from editorial.models import Candidate
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.models import Evidence, GoldStandardDesign, Study
 from mechanisms.models import CausalStep, Mechanism, SupportLevel
@@ -1706,3 +1709,62 @@ def create_demo_data():
             publish_analysis(claim=build(), by=editor, note="First published analysis.")
         # Last, so that it heads the "recently published" listing.
         _quadriceps_proximity_to_failure(editor)
+        _literature_candidates()
+
+
+# --- living evidence ---------------------------------------------------------------------------
+
+
+def _literature_candidates():
+    """New studies waiting to be screened on the reference claim, as watch_literature would
+    have found them (invented, 10.5555 DOIs, "Example" journals), so the screening page and
+    the claim's "Literature checked" line have something to show."""
+    claim = Claim.objects.get(slug="quadriceps-proximity-to-failure")
+    found = [
+        (
+            "10.5555/demo.2026.901",
+            "Proximity to failure and regional quadriceps hypertrophy: a systematic review and "
+            "meta-analysis of randomised trials",
+            "Okafor J, Lindqvist E, Tan WL",
+            "review",
+            "cites Refalo et al., 2024",
+            "Twelve randomised trials (n = 318) compared training to failure with training short "
+            "of failure. Vastus lateralis growth did not differ; rectus femoris growth favoured "
+            "failure in trained participants.",
+        ),
+        (
+            "10.5555/demo.2026.902",
+            "Rectus femoris and vastus lateralis growth after training with 0 or 3 repetitions "
+            "in reserve: a within-subject randomized controlled trial",
+            "Marsh A, Petrovic D",
+            "article",
+            "cites Refalo et al., 2024; matches the search",
+            "Twenty-four trained adults trained one leg to failure and the other with three "
+            "repetitions in reserve for ten weeks. Both muscles grew similarly in both legs.",
+        ),
+        (
+            "10.5555/demo.2026.903",
+            "Knee-extension exercise selection in recreational lifters: an online survey",
+            "Brandt S",
+            "article",
+            "matches the search",
+            "",
+        ),
+    ]
+    for doi, title, authors, work_type, found_by, abstract in found:
+        Candidate.objects.create(
+            claim=claim,
+            doi=doi,
+            title=title,
+            authors=authors,
+            year=2026,
+            journal=EX_SPORT,
+            work_type=work_type,
+            abstract=abstract,
+            found_by=found_by,
+            cites_count=1 if found_by.startswith("cites") else 0,
+        )
+    claim.literature_query = "proximity to failure quadriceps hypertrophy"
+    claim.save(update_fields=["literature_query"])
+    claim.literature_checked_at = timezone.now()
+    refresh_status(claim)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # What the demo fixture holds, and what it leaves out: listings are derived from the versions,
 # and loaddemo writes them after loading. tests/test_demo.py dumps the same way.
-DEMO_APPS = ("claims", "evidence", "mechanisms", "auth.user")
+DEMO_APPS = ("claims", "evidence", "mechanisms", "editorial", "auth.user")
 DERIVED_MODELS = (
     "claims.PublishedClaim",
     "claims.PublishedTopic",

@@ -167,6 +167,10 @@ VOLATILE_FIELDS = {
     "password",
     "last_login",
     "date_joined",
+    # When the demo's literature was checked and its candidates found: the build's time.
+    "literature_checked_at",
+    "literature_changed_at",
+    "found_at",
 }
 
 

@@ -106,7 +106,8 @@ def test_only_views_commands_urls_and_tests_import_the_editorial_workflows():
     found = []
     for app in ("accounts", "claimsite", "claims", "evidence", "mechanisms"):
         for path in _modules(app):
-            if path.name in allowed or "commands" in path.parts:
+            # claims/demo.py builds the demo data of every app, candidates too.
+            if path.name in allowed or "commands" in path.parts or path.name == "demo.py":
                 continue
             if "editorial" in _imports_of(path):
                 found.append(str(path.relative_to(settings.BASE_DIR)))

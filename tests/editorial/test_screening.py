@@ -258,3 +258,15 @@ def test_a_post_without_the_csrf_token_is_refused(editor, claim):
     client.force_login(editor)
     candidate = make_candidate(claim)
     assert screen(client, candidate, decision="later").status_code == 403
+
+
+def test_the_history_says_the_added_study_came_from_watching_the_literature(
+    editor_client, client, claim
+):
+    candidate = make_candidate(claim)
+    screen(editor_client, candidate, decision="supports", **{f"add-{candidate.pk}-design": "rct"})
+    history = client.get(f"/claims/{claim.slug}/history/").content.decode()
+    assert (
+        f"Added supporting study {candidate.doi}, found by watching the literature "
+        "(cites Refalo et al., 2024), screened by edith." in history
+    )
