@@ -28,10 +28,9 @@ class LiteratureStatus:
 
     @property
     def stale_note(self) -> str:
-        if not self.stale:
+        # Never checked, the first line says so already.
+        if not self.stale or self.checked_at is None:
             return ""
-        if self.checked_at is None:
-            return "New studies are not being looked for on this claim yet."
         return (
             f"The literature has not been checked for {STALE_AFTER.days} days: "
             "newer studies may be missing."

@@ -36,6 +36,8 @@ def test_a_stale_check_says_so():
     assert status.stale_note == (
         "The literature has not been checked for 30 days: newer studies may be missing."
     )
+    never = literature_status(checked_at=None, waiting=0, now=NOW)
+    assert (never.text, never.stale_note) == ("Literature not checked yet", "")
 
 
 @pytest.fixture

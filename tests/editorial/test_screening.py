@@ -270,3 +270,66 @@ def test_the_history_says_the_added_study_came_from_watching_the_literature(
         f"Added supporting study {candidate.doi}, found by watching the literature "
         "(cites Refalo et al., 2024), screened by edith." in history
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_adding_one_candidate_at_once_make_one_evidence_and_one_version(
+    postgres_only,
+):
+    from django.contrib.auth.models import User
+
+    from editorial.literature import AlreadyScreened, add
+    from tests.conftest import run_in_threads
+
+    editors = [User.objects.create_user(f"ed{n}", is_staff=True) for n in range(2)]
+    claim = make_claim()
+    make_evidence(claim)
+    publish(claim)
+    candidate = make_candidate(claim)
+
+    results, errors = run_in_threads(
+        2,
+        lambda i: (
+            add(
+                Candidate.objects.get(pk=candidate.pk),
+                by=editors[i],
+                stance="supports",
+                design="rct",
+            ).number
+        ),
+    )
+    assert results == [2], errors
+    assert len(errors) == 1 and isinstance(errors[0], AlreadyScreened)
+    assert Evidence.objects.filter(claim=claim, study__doi=candidate.doi).count() == 1
+    assert claim.versions.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_adding_two_candidates_on_one_claim_at_once_counts_both(postgres_only):
+    from django.contrib.auth.models import User
+
+    from editorial.literature import add
+    from tests.conftest import run_in_threads
+
+    editors = [User.objects.create_user(f"ed{n}", is_staff=True) for n in range(2)]
+    claim = make_claim()
+    make_evidence(claim)
+    publish(claim)
+    candidates = [make_candidate(claim, n) for n in range(2)]
+
+    results, errors = run_in_threads(
+        2,
+        lambda i: (
+            add(
+                Candidate.objects.get(pk=candidates[i].pk),
+                by=editors[i],
+                stance="contradicts",
+                design="rct",
+            ).number
+        ),
+    )
+    assert errors == []
+    assert sorted(results) == [2, 3]
+    claim = Claim.objects.get(pk=claim.pk)
+    assert len(claim.current_version.snapshot["contradicting"]) == 2
+    assert claim.literature_waiting == 0
