@@ -69,11 +69,13 @@ def watch_claim(claim, *, limit: int, pause: float = 0, today: date | None = Non
     by_id = {study.openalex_id: study for study in studies if study.openalex_id}
     found: dict[str, tuple[openalex.Work, list[Study], bool]] = {}
     if by_id:
-        answer = openalex.citing_works(by_id, since=since, limit=limit)
+        answer = openalex.citing_works(by_id, since=since, limit=limit, pause=pause)
         _collect(answer, found, result, cited=by_id, search=False)
     if claim.literature_query.strip():
         time.sleep(pause)
-        answer = openalex.matching_works(claim.literature_query, since=since, limit=limit)
+        answer = openalex.matching_works(
+            claim.literature_query, since=since, limit=limit, pause=pause
+        )
         _collect(answer, found, result, cited=by_id, search=True)
     excluded = _excluded_dois(claim)
     new = [entry for doi, entry in found.items() if doi not in excluded][:limit]

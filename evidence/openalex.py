@@ -21,6 +21,7 @@ import html
 import json
 import logging
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -122,20 +123,24 @@ def work_by_doi(doi: str) -> Result:
     return Found(work)
 
 
-def citing_works(ids, *, since: date | None = None, limit: int = 200) -> ListResult:
+def citing_works(
+    ids, *, since: date | None = None, limit: int = 200, pause: float = 0
+) -> ListResult:
     """Works citing any of the OpenAlex works `ids`, published on or after `since`."""
     ids = sorted({i for i in (openalex_id(x) for x in ids) if i})
     if not ids:
         return Works(works=())
-    return _listing(_filters(f"cites:{'|'.join(ids)}", since), {}, limit=limit)
+    return _listing(_filters(f"cites:{'|'.join(ids)}", since), {}, limit=limit, pause=pause)
 
 
-def matching_works(query: str, *, since: date | None = None, limit: int = 200) -> ListResult:
+def matching_works(
+    query: str, *, since: date | None = None, limit: int = 200, pause: float = 0
+) -> ListResult:
     """Works matching the search `query`, published on or after `since`."""
     query = " ".join((query or "").split())
     if not query:
         return Works(works=())
-    return _listing(_filters("", since), {"search": query}, limit=limit)
+    return _listing(_filters("", since), {"search": query}, limit=limit, pause=pause)
 
 
 def openalex_id(value) -> str:
@@ -152,10 +157,13 @@ def _filters(first: str, since: date | None) -> str:
     return ",".join(parts)
 
 
-def _listing(filters: str, extra: dict, *, limit: int) -> ListResult:
+def _listing(filters: str, extra: dict, *, limit: int, pause: float) -> ListResult:
+    """Follow the cursor pages, `pause` seconds apart, until `limit` works or the end."""
     works, skipped, seen = [], 0, set()
     cursor = "*"
     while cursor and len(works) < limit:
+        if cursor != "*":
+            time.sleep(pause)
         params = {"filter": filters, "per-page": PER_PAGE, "cursor": cursor, **extra}
         status, body, error = _get("/works?" + urllib.parse.urlencode(params))
         if error:

@@ -144,3 +144,14 @@ def test_one_claims_bad_answer_does_not_stop_the_others(claim, openalex, crossre
     openalex.mode = "ok"
     run()
     assert Candidate.objects.filter(claim=other).exists()
+
+
+def test_it_paces_its_requests(claim, openalex, crossref, settings, monkeypatch):
+    import time
+
+    pauses = []
+    monkeypatch.setattr(time, "sleep", pauses.append)
+    settings.OPENALEX_PAUSE = 2
+    run()
+    # Two study look-ups, the second cites: page and the search, each after a pause.
+    assert pauses.count(2) >= 4
