@@ -125,16 +125,18 @@ def _collect(answer, found, result, *, cited, search):
         return
     result.skipped += answer.skipped
     result.capped = result.capped or answer.capped
+    own = {study.doi for study in cited.values()}
     for work in answer.works:
-        if work.doi in {study.doi for study in cited.values()}:
+        if work.doi in own:
             continue  # one of the claim's own studies
         studies = [cited[i] for i in sorted(work.references & cited.keys())]
+        by_search = search
         before = found.get(work.doi)
         if before is not None:
-            work, old_studies, by_search = before
-            studies = studies or old_studies
-            search = search or by_search
-        found[work.doi] = (work, studies, search)
+            # Found both ways: keep what each way knew.
+            studies = studies or before[1]
+            by_search = search or before[2]
+        found[work.doi] = (work, studies, by_search)
 
 
 def _excluded_dois(claim) -> set[str]:
