@@ -37,6 +37,10 @@ def has_effect_data(values) -> bool:
     return any(_given(values, name) for name in EFFECT_FIELDS)
 
 
+def _a(label: str) -> str:
+    return f"{'An' if label[0] in 'aeiou' else 'A'} {label}"
+
+
 def _number(value) -> str:
     return f"{value:g}"
 
@@ -89,7 +93,7 @@ def _estimate_errors(values, measure) -> dict[str, str]:
         label = EffectMeasure(measure).label.lower()
         for name in ESTIMATE_FIELDS:
             if float(values[name]) <= 0:
-                errors[name] = f"A {label} is greater than 0 ({_number(float(values[name]))})."
+                errors[name] = f"{_a(label)} is greater than 0 ({_number(float(values[name]))})."
         if errors:
             return errors
     if low > high:
@@ -115,7 +119,8 @@ def _raw_errors(values, measure) -> dict[str, str]:
     for name in RAW_FIELDS:
         if name not in needed and _given(values, name):
             kind = "means and SDs" if measure in RATIO_MEASURES else "events"
-            errors[name] = f"A {EffectMeasure(measure).label.lower()} uses no {kind}: leave empty."
+            label = EffectMeasure(measure).label.lower()
+            errors[name] = f"{_a(label)} uses no {kind}: leave empty."
     if errors:
         return errors
     for side in ("1", "2"):
