@@ -147,3 +147,34 @@ def _raw_errors(values, measure) -> dict[str, str]:
             elif events < 0:
                 errors[f"effect_events_{side}"] = "Events cannot be fewer than 0."
     return errors
+
+
+def describe_effect(values) -> str:
+    """The effect data in one line, as entered: "Muscle thickness: Mean difference 0.6
+    (95 % CI 0.1 to 1.1)" or with the raw data. "" when there is none."""
+    if not has_effect_data(values) or not values.get("effect_measure"):
+        return ""
+    measure = EffectMeasure(values["effect_measure"])
+    head = f"{values.get('effect_outcome') or 'Outcome not named'}: {measure.label}"
+    if _given(values, "effect_estimate"):
+        low, high = values.get("effect_ci_low"), values.get("effect_ci_high")
+        interval = (
+            f" (95 % CI {_number(low)} to {_number(high)})"
+            if low is not None and high is not None
+            else ""
+        )
+        return f"{head} {_number(values['effect_estimate'])}{interval}"
+    groups = []
+    for side in ("1", "2"):
+        n = values.get(f"effect_n_{side}")
+        if measure in CONTINUOUS_MEASURES:
+            mean, sd = values.get(f"effect_mean_{side}"), values.get(f"effect_sd_{side}")
+            groups.append(f"{GROUP[side]} mean {_fmt(mean)} (SD {_fmt(sd)}, n = {_fmt(n)})")
+        else:
+            events = values.get(f"effect_events_{side}")
+            groups.append(f"{GROUP[side]} {_fmt(events)} of {_fmt(n)}")
+    return f"{head} from raw data: {'; '.join(groups)}"
+
+
+def _fmt(value) -> str:
+    return "?" if value is None else _number(value)

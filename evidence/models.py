@@ -10,7 +10,7 @@ from claims.markdown import doi_org_url, render_markdown
 from claims.models import Claim
 from evidence.choices import EffectMeasure, RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
-from evidence.effects import EFFECT_FIELDS, effect_errors
+from evidence.effects import EFFECT_FIELDS, describe_effect, effect_errors
 from evidence.notices import NoticeKind, headline, raises_concern, retracts
 from evidence.weights import Weight, compute_weight
 
@@ -266,6 +266,10 @@ class EffectData(models.Model):
 
     def effect_values(self) -> dict:
         return {name: getattr(self, name) for name in EFFECT_FIELDS}
+
+    @property
+    def effect_description(self) -> str:
+        return describe_effect(self.effect_values())
 
     def clean(self):
         super().clean()
