@@ -162,6 +162,11 @@ class ForestRow:
     left_out: str = ""  # why it is not pooled, in words
     plotted: bool = True  # False for a study in another measure: the table lists it
 
+    @property
+    def text(self) -> str:
+        """ "0.31 (0.05 to 0.57)" """
+        return f"{number(self.estimate)} ({number(self.ci_low)} to {number(self.ci_high)})"
+
 
 @dataclass
 class PooledEffect:
@@ -181,6 +186,16 @@ class PooledEffect:
     @property
     def present(self) -> bool:
         return self.k > 0
+
+    @property
+    def text(self) -> str:
+        return f"{number(self.estimate)} ({number(self.ci_low)} to {number(self.ci_high)})"
+
+    @property
+    def pi_text(self) -> str:
+        if self.pi_low is None:
+            return ""
+        return f"{number(self.pi_low)} to {number(self.pi_high)}"
 
 
 @dataclass
@@ -249,7 +264,8 @@ def pool_entries(entries, method="REML") -> tuple[PooledEffect, tuple[float, ...
 
 
 def _label(study) -> str:
-    return f"{study.short_authors.replace(' et al.', '')} {study.year}"
+    """ "Refalo 2024": the first author's family name and the year, short enough for a row."""
+    return f"{study.short_authors.split(' ')[0]} {study.year}"
 
 
 def _main_measure(items) -> str:

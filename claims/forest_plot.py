@@ -84,8 +84,16 @@ class ForestLayout:
         return self.axis_y + 33
 
     @property
-    def plot_middle(self) -> float:
-        return (self.plot_left + self.plot_right) / 2
+    def pi_cap_top(self) -> float:
+        return self.pi_y - 4
+
+    @property
+    def pi_cap_bottom(self) -> float:
+        return self.pi_y + 4
+
+    @property
+    def tick_bottom(self) -> float:
+        return self.axis_y + 4
 
 
 def _short(label: str) -> str:
