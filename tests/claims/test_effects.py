@@ -14,7 +14,6 @@ from claims.certainty import (
     with_effect_ratings,
 )
 from claims.effects import (
-    EffectEntry,
     EffectSynthesis,
     PooledEffect,
     effect_entry,
@@ -310,7 +309,7 @@ def test_the_low_risk_of_bias_check_pools_only_those_studies():
     (check,) = pooled_checks(evidence=items, effect=synthesis)
     low = [
         reported(*t)
-        for t, b in zip(TRIALS, ("low", "low", "low", "high", "x", "low"))
+        for t, b in zip(TRIALS, ("low", "low", "low", "high", "x", "low"), strict=True)
         if b == "low"
     ]
     expected = pool([e.y for e in low], [e.variance for e in low])
