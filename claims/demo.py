@@ -30,6 +30,8 @@ the demo shows all four levels:
         High
     nitrate-sprint-female-athletes    17 /   0  Insufficient      (10 + 7 + 0 retracted)
         Very low  Very low (animal and review only)
+    heavy-loads-maximal-strength     250 /  60  Strong Support    (7 trials with effect sizes,
+        Low       High, −1 inconsistency (I² 71 %), −1 imprecision    one retracted: the forest plot)
 """
 
 from django.contrib.auth import get_user_model
@@ -1787,6 +1789,7 @@ def _heavy_loads_maximal_strength():
         "(10.5555/demo.2016.903, 10.5555/demo.2021.906); in older adults light loads taken "
         "to failure kept up (10.5555/demo.2019.905).",
     )
+    studies = []
     for doi, authors, year, n, risk, stance, finding, numbers in trials:
         study = _example(
             doi,
@@ -1801,6 +1804,31 @@ def _heavy_loads_maximal_strength():
             retracted=doi == "10.5555/demo.2022.907",
         )
         _effect(_evidence(claim, study, stance, finding), outcome, "smd", **numbers)
+        studies.append(study)
+    _mechanism(
+        claim,
+        1,
+        "Practice at heavy loads trains the nervous system for maximal lifts",
+        "Maximal strength is a skill as well as muscle size: lifting near-maximal loads "
+        "recruits the largest motor units and rehearses the exact task a one-repetition "
+        "maximum tests (10.5555/demo.2016.903).",
+        "Lifting heavy is practice for lifting heavy: the body learns to switch on more of "
+        "the muscle at once (10.5555/demo.2016.903).",
+        [
+            (
+                "Heavy loads recruit high-threshold motor units from the first repetition "
+                "(10.5555/demo.2016.903).",
+                SUPPORTED,
+                [studies[2]],
+            ),
+            (
+                "Repeated maximal efforts improve neural drive and coordination for that "
+                "lift (10.5555/demo.2021.906).",
+                LIMITED,
+                [studies[5]],
+            ),
+        ],
+    )
     return claim
 
 
