@@ -31,7 +31,7 @@ the demo shows all four levels:
     nitrate-sprint-female-athletes    17 /   0  Insufficient      (10 + 7 + 0 retracted)
         Very low  Very low (animal and review only)
     heavy-loads-maximal-strength     250 /  60  Strong Support    (7 trials with effect sizes,
-        Low       High, −1 inconsistency (I² 71 %), −1 imprecision    one retracted: the forest plot)
+        Low       High, −1 inconsistency (I² 71 %), −1 imprecision   one retracted: forest plot)
 """
 
 from django.contrib.auth import get_user_model
