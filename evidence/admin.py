@@ -16,7 +16,7 @@ from claimsite.inlines import (
 from evidence import moderation
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
-from evidence.effects import EFFECT_FIELDS
+from evidence.effects import EFFECT_FIELDS, RAW_FIELDS, REPORTED_FIELDS
 from evidence.forms import RejectForm, StudyAdminForm, facts_from_crossref
 from evidence.models import Evidence, GoldStandardDesign, Study, Submission
 from evidence.moderation import AlreadyReviewed
@@ -248,6 +248,10 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     form = EvidenceRowForm
     # The effect data folds under each row, across its columns and the delete box.
     effect_colspan = len(EVIDENCE_ROW_FIELDS) + 1
+    effect_groups = (
+        ("The result as reported", REPORTED_FIELDS),
+        ("Or the raw data: intervention, then comparison", RAW_FIELDS),
+    )
     # Django's table, with a name for the heading of its hidden-fields column (axe-core).
     template = "admin/evidence/evidence/tabular.html"
     extra = 0

@@ -21,8 +21,12 @@ CONTINUOUS_FIELDS = (
     "effect_n_2",
 )
 BINARY_FIELDS = ("effect_events_1", "effect_n_1", "effect_events_2", "effect_n_2")
-RAW_FIELDS = tuple(dict.fromkeys(CONTINUOUS_FIELDS + BINARY_FIELDS))
-EFFECT_FIELDS = ("effect_outcome", "effect_measure", *ESTIMATE_FIELDS, *RAW_FIELDS)
+# Group by group, so that a form can lay them out as two rows: intervention, comparison.
+RAW_FIELDS = tuple(
+    f"effect_{name}_{side}" for side in ("1", "2") for name in ("mean", "sd", "events", "n")
+)
+REPORTED_FIELDS = ("effect_outcome", "effect_measure", *ESTIMATE_FIELDS)
+EFFECT_FIELDS = (*REPORTED_FIELDS, *RAW_FIELDS)
 
 GROUP = {"1": "intervention", "2": "comparison"}
 

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from evidence import crossref
 from evidence.choices import EffectMeasure, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
-from evidence.effects import EFFECT_FIELDS
+from evidence.effects import EFFECT_FIELDS, RAW_FIELDS, REPORTED_FIELDS
 from evidence.models import SAMPLE_SIZE_MAX, Evidence, Study, Submission
 
 NOTE_MAX = 5000
@@ -134,8 +134,14 @@ class SubmissionForm(forms.ModelForm):
         return cleaned
 
     @property
-    def effect_fields(self):
-        return [self[name] for name in EFFECT_FIELDS]
+    def effect_groups(self):
+        return [
+            ("The result as reported", [self[name] for name in REPORTED_FIELDS]),
+            (
+                "Or the raw data: intervention, then comparison",
+                [self[name] for name in RAW_FIELDS],
+            ),
+        ]
 
     @property
     def effect_has_errors(self) -> bool:
