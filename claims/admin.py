@@ -83,6 +83,8 @@ class ClaimAdmin(admin.ModelAdmin):
         "certainty_override_reason",
         # Watching the literature (README, "Living evidence").
         "literature_query",
+        # For the studies' effect sizes and the forest plot (README, "Effect sizes").
+        "effect_direction",
     )
     # The whole claim on one screen: its evidence, its mechanisms (with links to their
     # steps), and the design that would settle it.
@@ -143,6 +145,9 @@ class ClaimAdmin(admin.ModelAdmin):
             # A form that does not send it (an older form, a script) means "no large effect".
             field.required = False
             field.empty_value = 0
+        if db_field.name == "effect_direction":
+            field.required = False
+            field.empty_value = db_field.default
         return field
 
     @admin.display(description="Published")

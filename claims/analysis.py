@@ -16,7 +16,8 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from claims.certainty import Certainty, certainty_for, suggestions_for
-from claims.sensitivity import SensitivityCheck, sensitivity_checks
+from claims.effects import EffectEntry, EffectSynthesis, effect_entry, synthesise
+from claims.sensitivity import PooledCheck, SensitivityCheck, pooled_checks, sensitivity_checks
 from claims.sensitivity import summary as sensitivity_summary
 from claims.what_would_change import what_would_change
 from evidence.choices import Stance
@@ -70,6 +71,8 @@ class EvidenceItem:
     finding_html: str
     submitted_by: str = ""
     indirect: bool = False
+    # The study's effect for the claim's outcome (claims/effects.py); empty when not given.
+    effect: EffectEntry = field(default_factory=EffectEntry)
 
     @property
     def stance_label(self) -> str:
@@ -141,6 +144,9 @@ class ClaimAnalysis:
     # Added later, with defaults: versions published before they existed still load.
     certainty: Certainty = field(default_factory=Certainty)
     sensitivity: list[SensitivityCheck] = field(default_factory=list)
+    # How big the effect is: the forest plot's rows and the pooled result (claims/effects.py).
+    effect: EffectSynthesis = field(default_factory=EffectSynthesis)
+    effect_checks: list[PooledCheck] = field(default_factory=list)
 
     # The summary as readers read it, without markup: what search matches and listings show.
     # Versions published before it existed get it from their summary_html on loading.
@@ -315,10 +321,14 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
             finding_html=link.finding_html,
             submitted_by=link.submitted_by.get_username() if link.submitted_by else "",
             indirect=link.indirect,
+            effect=effect_entry(link.effect_values()),
         )
 
     supporting = [evidence_item(e) for e in evidence if e.stance == Stance.SUPPORTS]
     contradicting = [evidence_item(e) for e in evidence if e.stance == Stance.CONTRADICTS]
+    # Heaviest first, as the page lists them: a tie of measures goes to the heaviest study.
+    items = sorted(supporting + contradicting, key=lambda i: -i.weight)
+    effect = synthesise(items, direction=claim.effect_direction)
     return ClaimAnalysis(
         slug=claim.slug,
         statement=claim.statement,
@@ -345,7 +355,11 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
             for g in claim.gold_standard_designs.order_by("rank")
         ],
         certainty=certainty_for(
-            evidence=supporting + contradicting, judgements=claim.certainty_judgements()
+            evidence=supporting + contradicting,
+            judgements=claim.certainty_judgements(),
+            effect=effect,
         ),
         sensitivity=sensitivity_checks(evidence=supporting + contradicting, verdict=claim.verdict),
+        effect=effect,
+        effect_checks=pooled_checks(evidence=items, effect=effect),
     )

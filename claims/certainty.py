@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from claims.effects import crosses_null
+from claims.effects import number as effect_number
 from evidence.choices import RiskOfBias, StudyDesign
 from evidence.weights import HUMAN_DESIGNS
 
@@ -264,7 +266,9 @@ def _upgrades(judgements: EditorJudgements) -> list[Rating]:
     return ratings
 
 
-def certainty_for(*, evidence, judgements: EditorJudgements = EditorJudgements()) -> Certainty:
+def certainty_for(
+    *, evidence, judgements: EditorJudgements = EditorJudgements(), effect=None
+) -> Certainty:
     """Apply the certainty rule (module docstring) to a claim's evidence items."""
     items = [item for item in evidence if not item.study.retracted]
     start, start_rating = _start(items)
@@ -275,6 +279,7 @@ def certainty_for(*, evidence, judgements: EditorJudgements = EditorJudgements()
         ratings += [r for r in (_indirectness(items, total),) if r]
     if items:
         ratings += [r for r in (_imprecision(items),) if r]
+    ratings = with_effect_ratings(ratings, effect)
     if judgements.publication_bias:
         ratings.append(
             Rating(
@@ -368,3 +373,98 @@ def suggestions_for(certainty: Certainty) -> list[Suggestion]:
             )
         )
     return suggestions
+
+
+# Effect sizes (issue 21): when studies report their effect, inconsistency and imprecision also
+# read the pooled result (claims/effects.py).
+#
+#   inconsistency   I² ≥ 75 % and the 95 % prediction interval crosses no effect     -2
+#                   I² ≥ 50 %, or the prediction interval crosses no effect while
+#                   the pooled CI does not                                           -1
+#   imprecision     the pooled 95 % CI crosses no effect: one more level than the
+#                   sample-size rule takes (at most −2 for the domain)                −1
+#
+# Each domain counts once: the worse of the two readings, with the reasons of both.
+
+EFFECT_I2_SERIOUS = 50
+EFFECT_I2_VERY_SERIOUS = 75
+
+
+def _effect_interval(low, high) -> str:
+    return f"{effect_number(low)} to {effect_number(high)}"
+
+
+def effect_inconsistency(effect) -> Rating | None:
+    """Inconsistency read from the pooled effect's I² and prediction interval."""
+    pooled = effect.pooled if effect is not None else None
+    if pooled is None or pooled.k < 2:
+        return None
+    i2 = round(pooled.i2)
+    has_pi = pooled.pi_low is not None
+    pi_crosses = has_pi and crosses_null(pooled.pi_low, pooled.pi_high, effect.null)
+    ci_crosses = crosses_null(pooled.ci_low, pooled.ci_high, effect.null)
+    pi_text = (
+        f"the 95% prediction interval ({_effect_interval(pooled.pi_low, pooled.pi_high)}) "
+        f"{'crosses' if pi_crosses else 'does not cross'} no effect"
+        if has_pi
+        else ""
+    )
+    if pooled.i2 >= EFFECT_I2_VERY_SERIOUS and pi_crosses:
+        points = -2
+    elif pooled.i2 >= EFFECT_I2_SERIOUS or (pi_crosses and not ci_crosses):
+        points = -1
+    else:
+        return None
+    reason = f"The studies' effects vary: I² = {i2}% across {pooled.k} studies"
+    reason += f", and {pi_text}." if pi_text else "."
+    return Rating("inconsistency", "Inconsistency", points, reason)
+
+
+def effect_imprecision(effect) -> Rating | None:
+    """Imprecision read from the pooled effect's 95 % CI."""
+    pooled = effect.pooled if effect is not None else None
+    if pooled is None or pooled.k < 1:
+        return None
+    if not crosses_null(pooled.ci_low, pooled.ci_high, effect.null):
+        return None
+    what = "pooled estimate" if pooled.k > 1 else "one study's estimate"
+    return Rating(
+        "imprecision",
+        "Imprecision",
+        -1,
+        f"The {what}'s 95% CI ({_effect_interval(pooled.ci_low, pooled.ci_high)}, "
+        f"{effect.symbol}) includes no effect ({effect_number(effect.null)}).",
+    )
+
+
+def with_effect_ratings(ratings: list[Rating], effect) -> list[Rating]:
+    """`ratings` with inconsistency and imprecision also read from the effect sizes."""
+    ratings = list(ratings)
+    inconsistency = effect_inconsistency(effect)
+    if inconsistency:
+        ratings = _merge(ratings, inconsistency, worst=True)
+    imprecision = effect_imprecision(effect)
+    if imprecision:
+        ratings = _merge(ratings, imprecision, worst=False)
+    return ratings
+
+
+def _merge(ratings, new: Rating, *, worst: bool) -> list[Rating]:
+    """Put `new` into its domain: the worse of the two (worst) or both added, at most −2."""
+    for index, old in enumerate(ratings):
+        if old.domain != new.domain:
+            continue
+        points = min(old.points, new.points) if worst else old.points + new.points
+        ratings[index] = Rating(
+            old.domain, old.label, max(-2, points), f"{old.reason} {new.reason}"
+        )
+        return ratings
+    # A new domain goes where the rule lists it: before publication bias and the upgrades.
+    order = ["start", "risk_of_bias", "inconsistency", "indirectness", "imprecision"]
+    position = len(ratings)
+    for index, rating in enumerate(ratings):
+        if rating.domain not in order or order.index(rating.domain) > order.index(new.domain):
+            position = index
+            break
+    ratings.insert(position, new)
+    return ratings

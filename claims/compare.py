@@ -188,6 +188,7 @@ def _study_details(a: EvidenceItem, b: EvidenceItem) -> list[Change]:
         ("Retracted", "yes" if a.study.retracted else "no", "yes" if b.study.retracted else "no"),
         ("Weight", override(a), override(b)),
         ("Submitted by", a.submitted_by or "an editor", b.submitted_by or "an editor"),
+        ("Effect size", a.effect.entered or "none", b.effect.entered or "none"),
     )
     return [Change(label, old, new) for label, old, new in facts if old != new]
 
@@ -340,6 +341,17 @@ def _certainty_text(analysis: ClaimAnalysis) -> str:
     return f"{certainty.label}{override}"
 
 
+def _effect_text(analysis: ClaimAnalysis) -> str:
+    """ "g = 0.53 (95% CI 0.08 to 0.98), 6 studies, I² = 71%", or "—" without effect data."""
+    effect = analysis.effect
+    pooled = effect.pooled
+    if not pooled.present:
+        return "—"
+    if pooled.k == 1:
+        return f"{effect.symbol} = {pooled.text}, 1 study"
+    return f"{effect.symbol} = {pooled.text}, {pooled.k} studies, I² = {round(pooled.i2)}%"
+
+
 def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
     headline = [
         Change(label, a, b)
@@ -347,6 +359,7 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
             ("Verdict", before.verdict_label, after.verdict_label),
             ("Certainty", _certainty_text(before), _certainty_text(after)),
             ("Sensitivity", before.sensitivity_summary or "—", after.sensitivity_summary or "—"),
+            ("Pooled effect", _effect_text(before), _effect_text(after)),
             ("Pro", before.pro, after.pro),
             ("Against", before.against, after.against),
             ("Claim type", before.claim_type_label, after.claim_type_label),

@@ -30,6 +30,8 @@ the demo shows all four levels:
         High
     nitrate-sprint-female-athletes    17 /   0  Insufficient      (10 + 7 + 0 retracted)
         Very low  Very low (animal and review only)
+    heavy-loads-maximal-strength     250 /  60  Strong Support    (7 trials with effect sizes,
+        Low       High, −1 inconsistency (I² 71 %), −1 imprecision   one retracted: forest plot)
 """
 
 from django.contrib.auth import get_user_model
@@ -1682,6 +1684,157 @@ def _adults_muscle_strengthening():
 # --- users -------------------------------------------------------------------------------------
 
 
+# --- effect sizes: a claim whose studies report their effect (the forest plot) ------------------
+
+
+def _effect(evidence, outcome, measure, **numbers):
+    """Give a demo evidence link its study's effect (issue 21), then save it."""
+    evidence.effect_outcome = outcome
+    evidence.effect_measure = measure
+    for name, value in numbers.items():
+        setattr(evidence, f"effect_{name}", value)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+def _heavy_loads_maximal_strength():
+    """Seven trials of heavy against light loads, with effect sizes: a clear pooled effect,
+    real heterogeneity, one retracted trial and one trial at high risk of bias."""
+    outcome = "one-repetition-maximum strength gain"
+    trials = [
+        # doi, authors, year, n, risk, stance, finding, effect
+        (
+            "10.5555/demo.2012.901",
+            "Alvarez MJ, Quist HB",
+            2012,
+            24,
+            LOW,
+            SUPPORTS,
+            "Squat 1RM rose 22 kg with heavy loads against 14 kg with light loads over 10 "
+            "weeks (10.5555/demo.2012.901).",
+            {"mean_1": 22.0, "sd_1": 6.0, "n_1": 12, "mean_2": 14.0, "sd_2": 7.0, "n_2": 12},
+        ),
+        (
+            "10.5555/demo.2014.902",
+            "Bergstrom LK, Aho P, Nwosu CE",
+            2014,
+            40,
+            SOME,
+            SUPPORTS,
+            "A small advantage for heavy loads that the trial could not separate from chance "
+            "(10.5555/demo.2014.902).",
+            {"estimate": 0.35, "ci_low": -0.27, "ci_high": 0.97},
+        ),
+        (
+            "10.5555/demo.2016.903",
+            "Chen Y, Marlow TD",
+            2016,
+            60,
+            LOW,
+            SUPPORTS,
+            "Bench-press 1RM gains were larger with 80 % than with 40 % of 1RM "
+            "(10.5555/demo.2016.903).",
+            {"mean_1": 18.5, "sd_1": 5.5, "n_1": 30, "mean_2": 16.0, "sd_2": 6.0, "n_2": 30},
+        ),
+        (
+            "10.5555/demo.2017.904",
+            "Dubois A, Keller F, Mensah K",
+            2017,
+            32,
+            HIGH,
+            SUPPORTS,
+            "Unblinded assessors recorded much larger 1RM gains with heavy loads "
+            "(10.5555/demo.2017.904).",
+            {"estimate": 0.95, "ci_low": 0.22, "ci_high": 1.68},
+        ),
+        (
+            "10.5555/demo.2019.905",
+            "Eriksen SV, Holt MA",
+            2019,
+            80,
+            LOW,
+            CONTRADICTS,
+            "In older adults, light loads to failure matched heavy loads for 1RM gains "
+            "(10.5555/demo.2019.905).",
+            {"estimate": -0.3, "ci_low": -0.74, "ci_high": 0.14},
+        ),
+        (
+            "10.5555/demo.2021.906",
+            "Fofanah IB, Ruiz C",
+            2021,
+            50,
+            SOME,
+            SUPPORTS,
+            "Trained men gained 25 kg on the squat with heavy loads against 17 kg with light "
+            "loads (10.5555/demo.2021.906).",
+            {"mean_1": 25.0, "sd_1": 8.0, "n_1": 25, "mean_2": 17.0, "sd_2": 9.0, "n_2": 25},
+        ),
+        (
+            "10.5555/demo.2022.907",
+            "Greco P, Lund T",
+            2022,
+            36,
+            LOW,
+            SUPPORTS,
+            "Reported very large gains with heavy loads; the paper was later retracted "
+            "(10.5555/demo.2022.907).",
+            {"estimate": 1.6, "ci_low": 0.85, "ci_high": 2.35},
+        ),
+    ]
+    claim = _claim(
+        "heavy-loads-maximal-strength",
+        "Training with heavy loads (about 80 % of one-repetition maximum or more) increases "
+        "maximal strength more than training with light loads.",
+        ClaimType.INTERVENTIONAL,
+        ["Resistance training", "Strength"],
+        "Most randomised trials find larger one-repetition-maximum gains with heavy loads "
+        "(10.5555/demo.2016.903, 10.5555/demo.2021.906); in older adults light loads taken "
+        "to failure kept up (10.5555/demo.2019.905).",
+    )
+    studies = []
+    for doi, authors, year, n, risk, stance, finding, numbers in trials:
+        study = _example(
+            doi,
+            f"Heavy versus light loads for maximal strength: a randomised trial ({year})",
+            authors,
+            year,
+            RCT,
+            EX_SPORT,
+            n,
+            "adults in a supervised resistance-training programme",
+            risk,
+            retracted=doi == "10.5555/demo.2022.907",
+        )
+        _effect(_evidence(claim, study, stance, finding), outcome, "smd", **numbers)
+        studies.append(study)
+    _mechanism(
+        claim,
+        1,
+        "Practice at heavy loads trains the nervous system for maximal lifts",
+        "Maximal strength is a skill as well as muscle size: lifting near-maximal loads "
+        "recruits the largest motor units and rehearses the exact task a one-repetition "
+        "maximum tests (10.5555/demo.2016.903).",
+        "Lifting heavy is practice for lifting heavy: the body learns to switch on more of "
+        "the muscle at once (10.5555/demo.2016.903).",
+        [
+            (
+                "Heavy loads recruit high-threshold motor units from the first repetition "
+                "(10.5555/demo.2016.903).",
+                SUPPORTED,
+                [studies[2]],
+            ),
+            (
+                "Repeated maximal efforts improve neural drive and coordination for that "
+                "lift (10.5555/demo.2021.906).",
+                LIMITED,
+                [studies[5]],
+            ),
+        ],
+    )
+    return claim
+
+
 def _users():
     User = get_user_model()
     editor = User.objects.create_user(
@@ -1705,6 +1858,7 @@ def create_demo_data():
             _static_stretching_injury,
             _protein_timing_anabolic_window,
             _nitrate_sprint_female_athletes,
+            _heavy_loads_maximal_strength,
         ):
             publish_analysis(claim=build(), by=editor, note="First published analysis.")
         # Last, so that it heads the "recently published" listing.

@@ -91,6 +91,17 @@ class Claim(models.Model):
     residual_confounding_reason = models.CharField(
         "Why confounding would reduce it", max_length=500, blank=True
     )
+    effect_direction = models.CharField(
+        "Which direction favours the claim",
+        max_length=6,
+        choices=[
+            ("higher", "Higher values favour the claim"),
+            ("lower", "Lower values favour the claim"),
+        ],
+        default="higher",
+        help_text="For the studies' effect sizes: e.g. more muscle growth (higher) or fewer "
+        "injuries (lower). A ratio above 1 is “higher”.",
+    )
     certainty_override = models.CharField(
         "Certainty override",
         max_length=10,

@@ -13,6 +13,8 @@ The items are those of a `ClaimAnalysis` (plain data): no queries, no request.
 
 from dataclasses import dataclass
 
+from claims.effects import number as effect_number
+from claims.effects import pool_entries
 from claims.verdicts import verdict_for
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 
@@ -79,3 +81,60 @@ def summary(checks: list[SensitivityCheck]) -> str:
         return ""
     held = sum(check.holds for check in checks)
     return f"The verdict holds under {held} of {len(checks)} checks."
+
+
+# The effect sizes' check (issue 21): the pooled estimate without the studies at risk of bias.
+# It reports a number rather than a verdict, so it is kept apart from the weight-based checks.
+
+
+@dataclass
+class PooledCheck:
+    key: str
+    label: str
+    k: int
+    k_all: int
+    estimate_text: str  # "g = 0.25 (95% CI 0.02 to 0.48)", "" when nothing is left to pool
+    text: str  # the whole finding in words
+
+
+def pooled_checks(*, evidence, effect) -> list[PooledCheck]:
+    """Pool only the studies at low risk of bias; nothing when fewer than two were pooled."""
+    pooled_dois = {row.doi for row in effect.pooled_rows}
+    if len(pooled_dois) < 2:
+        return []
+    kept = [
+        item
+        for item in evidence
+        if item.study.doi in pooled_dois and item.study.risk_of_bias == RiskOfBias.LOW
+    ]
+    label = "Pool only studies at low risk of bias"
+    everyone = (
+        f"{effect.symbol} = {effect_number(effect.pooled.estimate)} with all {len(pooled_dois)}"
+    )
+    if not kept:
+        return [
+            PooledCheck(
+                "low_bias_pooled",
+                label,
+                0,
+                len(pooled_dois),
+                "",
+                f"No study with effect data is at low risk of bias ({everyone}).",
+            )
+        ]
+    result, _ = pool_entries([item.effect for item in kept])
+    estimate = (
+        f"{effect.symbol} = {effect_number(result.estimate)} (95% CI "
+        f"{effect_number(result.ci_low)} to {effect_number(result.ci_high)})"
+    )
+    studies = "the one study" if len(kept) == 1 else f"the {len(kept)} studies"
+    return [
+        PooledCheck(
+            "low_bias_pooled",
+            label,
+            len(kept),
+            len(pooled_dois),
+            estimate,
+            f"Pooling only {studies} at low risk of bias: {estimate}, against {everyone}.",
+        )
+    ]

@@ -72,6 +72,7 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
             weight_override=weight_override,
             weight_override_reason=override_reason if weight_override is not None else "",
             submitted_by=locked.submitter,
+            **locked.effect_values(),
         )
         evidence.full_clean()
         evidence.save()

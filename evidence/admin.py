@@ -17,6 +17,7 @@ from editorial import moderation
 from editorial.moderation import AlreadyReviewed
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
+from evidence.effects import EFFECT_FIELDS, RAW_FIELDS, REPORTED_FIELDS
 from evidence.forms import RejectForm, StudyAdminForm, facts_from_crossref
 from evidence.models import Evidence, GoldStandardDesign, Study, Submission
 
@@ -223,10 +224,34 @@ class EvidenceForClaimFormSet(NamedDuplicatesFormSet):
                 linked[study.pk] = STANCE_ADJECTIVE.get(stance, "")
 
 
+class EvidenceRowForm(ParentChecksUniqueForm):
+    @property
+    def effect_has_errors(self) -> bool:
+        """Whether the folded effect data must open to show its errors."""
+        return any(name in self.errors for name in EFFECT_FIELDS)
+
+
+EVIDENCE_ROW_FIELDS = (
+    "study",
+    "stance",
+    "finding",
+    "weight",
+    "weight_override",
+    "weight_override_reason",
+    "indirect",
+)
+
+
 class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     model = Evidence
     formset = EvidenceForClaimFormSet
-    form = ParentChecksUniqueForm
+    form = EvidenceRowForm
+    # The effect data folds under each row, across its columns and the delete box.
+    effect_colspan = len(EVIDENCE_ROW_FIELDS) + 1
+    effect_groups = (
+        ("The result as reported", REPORTED_FIELDS),
+        ("Or the raw data: intervention, then comparison", RAW_FIELDS),
+    )
     # Django's table, with a name for the heading of its hidden-fields column (axe-core).
     template = "admin/evidence/evidence/tabular.html"
     extra = 0
@@ -245,15 +270,7 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
         return 1 if obj is None else 0
 
     autocomplete_fields = ("study",)
-    fields = (
-        "study",
-        "stance",
-        "finding",
-        "weight",
-        "weight_override",
-        "weight_override_reason",
-        "indirect",
-    )
+    fields = EVIDENCE_ROW_FIELDS + EFFECT_FIELDS
     readonly_fields = ("weight",)
 
 

@@ -30,3 +30,16 @@ class RiskOfBias(models.TextChoices):
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     CONTRADICTS = "contradicts", "Contradicts"
+
+
+class EffectMeasure(models.TextChoices):
+    """How a study's result for the claim's outcome is measured (claims/meta_analysis.py)."""
+
+    SMD = "smd", "Standardised mean difference (Hedges' g)"
+    MD = "md", "Mean difference"
+    RR = "rr", "Risk ratio"
+    OR = "or", "Odds ratio"
+
+
+RATIO_MEASURES = {EffectMeasure.RR, EffectMeasure.OR}
+CONTINUOUS_MEASURES = {EffectMeasure.SMD, EffectMeasure.MD}

@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from evidence import crossref
-from evidence.choices import Stance, StudyDesign
+from evidence.choices import EffectMeasure, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
+from evidence.effects import EFFECT_FIELDS, RAW_FIELDS, REPORTED_FIELDS
 from evidence.models import SAMPLE_SIZE_MAX, Evidence, Study, Submission
 
 NOTE_MAX = 5000
@@ -44,6 +45,7 @@ class SubmissionForm(forms.ModelForm):
             "journal",
             "design",
             "sample_size",
+            *EFFECT_FIELDS,
         )
         labels = {"design": "Study design", "sample_size": "Sample size"}
 
@@ -59,6 +61,7 @@ class SubmissionForm(forms.ModelForm):
         for name in ("title", "year", "journal", "design", "sample_size"):
             self.fields[name].help_text = ""
         self.fields["authors"].help_text = "Family name and initials: Refalo MC, Helms ER, …"
+        self.fields["effect_measure"].choices = [("", "—")] + list(EffectMeasure.choices)
         # Shown only while the DOI is new to the site, the facts are then required: say so
         # before the member submits. (The form is `novalidate`: clean() decides, not the browser.)
         for name in FACT_FIELDS:
@@ -129,6 +132,20 @@ class SubmissionForm(forms.ModelForm):
                 if cleaned.get(name) in (None, ""):
                     self.add_error(name, "Needed because the site does not know this DOI yet.")
         return cleaned
+
+    @property
+    def effect_groups(self):
+        return [
+            ("The result as reported", [self[name] for name in REPORTED_FIELDS]),
+            (
+                "Or the raw data: intervention, then comparison",
+                [self[name] for name in RAW_FIELDS],
+            ),
+        ]
+
+    @property
+    def effect_has_errors(self) -> bool:
+        return any(name in self.errors for name in EFFECT_FIELDS)
 
     def save(self, commit=True):
         submission = super().save(commit=False)

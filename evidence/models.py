@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.markdown import doi_org_url, render_markdown
-from evidence.choices import RiskOfBias, Stance, StudyDesign
+from evidence.choices import EffectMeasure, RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
+from evidence.effects import EFFECT_FIELDS, describe_effect, effect_errors
 from evidence.notices import NoticeKind, headline, raises_concern, retracts
 from evidence.weights import Weight, compute_weight
 
@@ -228,6 +229,56 @@ class Notice(models.Model):
         return doi_org_url(self.notice_doi) if self.notice_doi else ""
 
 
+class EffectData(models.Model):
+    """A study's result for the claim's outcome (optional; the rule: evidence/effects.py)."""
+
+    effect_outcome = models.CharField(
+        "Outcome",
+        max_length=200,
+        blank=True,
+        help_text="In words, e.g. “quadriceps cross-sectional area”.",
+    )
+    effect_measure = models.CharField(
+        "Measure", max_length=3, choices=EffectMeasure.choices, blank=True
+    )
+    effect_estimate = models.FloatField(
+        "Estimate",
+        null=True,
+        blank=True,
+        help_text="As reported (a ratio as a ratio, not its logarithm). Or give the raw data.",
+    )
+    effect_ci_low = models.FloatField("95% CI, lower limit", null=True, blank=True)
+    effect_ci_high = models.FloatField("95% CI, upper limit", null=True, blank=True)
+    effect_mean_1 = models.FloatField("Intervention mean", null=True, blank=True)
+    effect_sd_1 = models.FloatField("Intervention SD", null=True, blank=True)
+    effect_events_1 = models.PositiveIntegerField("Intervention events", null=True, blank=True)
+    effect_n_1 = models.PositiveIntegerField(
+        "Intervention group size", null=True, blank=True, validators=[SAMPLE_SIZE_MAX_VALIDATOR]
+    )
+    effect_mean_2 = models.FloatField("Comparison mean", null=True, blank=True)
+    effect_sd_2 = models.FloatField("Comparison SD", null=True, blank=True)
+    effect_events_2 = models.PositiveIntegerField("Comparison events", null=True, blank=True)
+    effect_n_2 = models.PositiveIntegerField(
+        "Comparison group size", null=True, blank=True, validators=[SAMPLE_SIZE_MAX_VALIDATOR]
+    )
+
+    class Meta:
+        abstract = True
+
+    def effect_values(self) -> dict:
+        return {name: getattr(self, name) for name in EFFECT_FIELDS}
+
+    @property
+    def effect_description(self) -> str:
+        return describe_effect(self.effect_values())
+
+    def clean(self):
+        super().clean()
+        errors = effect_errors(self.effect_values())
+        if errors:
+            raise ValidationError(errors)
+
+
 class EvidenceQuerySet(models.QuerySet):
     def supporting(self):
         return self.filter(stance=Stance.SUPPORTS)
@@ -236,7 +287,7 @@ class EvidenceQuerySet(models.QuerySet):
         return self.filter(stance=Stance.CONTRADICTS)
 
 
-class Evidence(models.Model):
+class Evidence(EffectData):
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="evidence")
     study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=12, choices=Stance.choices)
@@ -291,10 +342,12 @@ class Evidence(models.Model):
         return f"{self.get_stance_display()}: {self.study.doi}"
 
     def clean(self):
+        errors = {}
         if self.weight_override is not None and not self.weight_override_reason.strip():
-            raise ValidationError(
-                {"weight_override_reason": "Say why this study's weight is overridden."}
-            )
+            errors["weight_override_reason"] = "Say why this study's weight is overridden."
+        errors.update(effect_errors(self.effect_values()))
+        if errors:
+            raise ValidationError(errors)
 
     def weight_detail(self) -> Weight:
         return self.study.weight(
@@ -380,7 +433,7 @@ class SubmissionQuerySet(models.QuerySet):
         )
 
 
-class Submission(models.Model):
+class Submission(EffectData):
     """Evidence proposed by a member. Kept for good, whatever an editor decides."""
 
     claim = models.ForeignKey("claims.Claim", on_delete=models.PROTECT, related_name="submissions")

@@ -54,8 +54,8 @@ def test_the_demo_shows_all_four_certainty_levels(demo):
 
 def test_every_list_card_shows_its_certainty(client, demo):
     html = client.get("/").content.decode()
-    assert html.count('class="claim-card"') == html.count("certainty</span>") == 9
-    assert html.count("<summary>Why ") == 9
+    assert html.count('class="claim-card"') == html.count("certainty</span>") == 10
+    assert html.count("<summary>Why ") == 10
 
 
 @pytest.mark.parametrize(("level", "count"), [("high", 2), ("moderate", 1)])
@@ -67,7 +67,7 @@ def test_the_home_list_filters_by_certainty(client, demo, level, count):
 
 def test_an_unknown_certainty_filter_is_ignored(client, demo):
     html = client.get("/?certainty=perfect").content.decode()
-    assert html.count('class="claim-card"') == 9
+    assert html.count('class="claim-card"') == 10
 
 
 def test_the_filter_reads_the_published_version_not_the_working_copy(client, db):
