@@ -30,8 +30,8 @@ def test_a_reader_sees_low_certainty_why_and_what_would_change_it(
     assert reason.is_visible()
     assert page.get_by_role("heading", name="What would change this verdict").is_visible()
     assert page.get_by_text(
-        "One contradicting study weighing at least 17 (for example a randomised trial, cohort, "
-        "case-control or cross-sectional study at low risk of bias) would make this "
+        "One contradicting study weighing 17 to 35 (for example a cohort, case-control or "
+        "cross-sectional study of fewer than 30 people at low risk of bias) would make this "
         "Moderate Support."
     ).is_visible()
     assert page.get_by_text("The verdict holds under 2 of 4 checks.").is_visible()

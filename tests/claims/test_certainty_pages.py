@@ -30,8 +30,8 @@ def test_the_reference_claim_says_what_would_change_its_verdict(client, demo):
     html = client.get(CLAIM).content.decode()
     assert "What would change this verdict" in html
     assert (
-        "One contradicting study weighing at least 17 (for example a randomised trial, cohort, "
-        "case-control or cross-sectional study at low risk of bias) would make this "
+        "One contradicting study weighing 17 to 35 (for example a cohort, case-control or "
+        "cross-sectional study of fewer than 30 people at low risk of bias) would make this "
         "Moderate Support."
     ) in html
     assert "Strong Support is already as strong as it gets." in html
