@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from claims import certainty as certainty_rule
 from claims import search
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
 from claims.caching import (
@@ -30,7 +31,7 @@ from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
 from claims.publishing import has_unpublished_changes
 from claims.verdicts import rule_rows
 from claimsite.converters import parse_positive_int
-from evidence.weights import MAX_WEIGHT
+from evidence import weights
 
 
 def _claim_or_404(request, slug):
@@ -119,7 +120,10 @@ def claim_list(request):
         "topics": _published_topics(),
         # The "How verdicts are reached" section, written from the rules themselves.
         "verdict_rule": rule_rows(),
-        "max_weight": MAX_WEIGHT,
+        "max_weight": weights.MAX_WEIGHT,
+        # The certainty rule's participant thresholds, for "How certainty is rated".
+        "imprecision_serious": certainty_rule.IMPRECISION_SERIOUS,
+        "imprecision_very_serious": certainty_rule.IMPRECISION_VERY_SERIOUS,
     }
     template = "claims/_claim_list.html" if request.htmx else "claims/claim_list.html"
     return render(request, template, context)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from claims.caching import Stamp, as_datetime, one_row, reader_page
 from claims.editors import is_editor
 from claims.models import AnalysisVersion, Claim, PublishedClaim
-from evidence import crossref, moderation
+from evidence import crossref, moderation, weights
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import CROSSREF_FIELDS, ApproveForm, RejectForm, SubmissionForm
@@ -58,6 +58,7 @@ def study_detail(request, doi):
         {
             "study": study,
             "weight": study.weight(),
+            "max_weight": weights.MAX_WEIGHT,
             "notices": notices,
             "headline_notice": headline(notices),
             **published_citations(study),

@@ -122,7 +122,29 @@ def test_members_see_suggestions_from_the_downgrades_and_readers_the_gate(client
     client.force_login(User.objects.get(username="member"))
     html = client.get(CLAIM).content.decode()
     assert "What would answer this claim" in html
-    assert "A randomised trial of at least 400 participants" in html
+    assert "More participants: at least 400 in all across the studies of people" in html
+
+
+def test_the_gold_standard_and_the_suggestions_agree_on_participant_numbers(client, demo):
+    """The suggestion asks for 400 participants in all; no study the editors describe as
+    settling a claim with too few participants asks for fewer in all."""
+    import re
+
+    from claims.certainty import IMPRECISION_SERIOUS
+
+    client.force_login(User.objects.get(username="member"))
+    checked = 0
+    for claim in Claim.objects.published():
+        html = client.get(claim.get_absolute_url()).content.decode()
+        if "More participants: at least" not in html:
+            continue
+        gold = html[html.index('id="gold-heading"') : html.index("What would answer this")]
+        pooled = [
+            int(n.replace(" ", "")) for n in re.findall(r"([\d ]+) pooled participants", gold)
+        ]
+        assert all(n >= IMPRECISION_SERIOUS for n in pooled), (claim.slug, pooled)
+        checked += 1
+    assert checked >= 3
 
 
 def test_an_observational_claim_is_raised_by_an_editors_judgement(client, db):
