@@ -16,10 +16,12 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from claims.certainty import Certainty, certainty_for, suggestions_for
-from claims.sensitivity import SensitivityCheck, sensitivity_checks
+from claims.headline import Headline, TallyOverride, headline_for, tally_override
+from claims.sensitivity import SensitivityCheck, rule_weight, sensitivity_checks
 from claims.sensitivity import summary as sensitivity_summary
 from claims.what_would_change import what_would_change
 from evidence.choices import Stance
+from evidence.weights import MAX_WEIGHT
 from mechanisms.models import CausalStep
 
 LEAD_EXCERPT_CHARS = 280
@@ -145,10 +147,41 @@ class ClaimAnalysis:
     # The summary as readers read it, without markup: what search matches and listings show.
     # Versions published before it existed get it from their summary_html on loading.
     summary_text: str = ""
+    # Pro and Against by the weight rule alone, without editors' overrides, so that readers
+    # (and anything reading the snapshot) see both. Versions published before they existed
+    # get them from their evidence items on loading.
+    rule_pro: int | None = None
+    rule_against: int | None = None
 
     def __post_init__(self):
         if not self.summary_text and self.summary_html:
             self.summary_text = plain_text(self.summary_html)
+        if self.rule_pro is None:
+            self.rule_pro = sum(rule_weight(i) for i in self.supporting)
+        if self.rule_against is None:
+            self.rule_against = sum(rule_weight(i) for i in self.contradicting)
+
+    @property
+    def headline(self) -> Headline:
+        """The verdict and its certainty as one statement, with its plain sentence."""
+        return headline_for(
+            verdict=self.verdict,
+            verdict_label=self.verdict_label,
+            certainty=self.certainty,
+            evidence=self.supporting + self.contradicting,
+        )
+
+    @property
+    def max_weight(self) -> int:
+        return MAX_WEIGHT
+
+    @property
+    def pro_override(self) -> TallyOverride | None:
+        return tally_override(items=self.supporting, shown=self.pro, rule=self.rule_pro)
+
+    @property
+    def against_override(self) -> TallyOverride | None:
+        return tally_override(items=self.contradicting, shown=self.against, rule=self.rule_against)
 
     @property
     def sensitivity_summary(self) -> str:

@@ -34,8 +34,8 @@ class SensitivityCheck:
     holds: bool
 
 
-def _rule_weight(item) -> int:
-    # A retracted study weighs nothing, override or not.
+def rule_weight(item) -> int:
+    """What the weight rule alone gives an evidence item: a retracted study weighs nothing."""
     return 0 if item.study.retracted else item.computed_weight
 
 
@@ -48,7 +48,7 @@ CHECKS = (
         lambda i: (i.study.sample_size or 0) >= MIN_SAMPLE_SIZE,
         None,
     ),
-    ("no_overrides", "Without editor overrides", lambda i: True, _rule_weight),
+    ("no_overrides", "Without editor overrides", lambda i: True, rule_weight),
 )
 
 CHECK_KEYS = tuple(key for key, *_ in CHECKS)

@@ -23,7 +23,7 @@ def test_a_reader_sees_low_certainty_why_and_what_would_change_it(
     live_server, page, demo_data, screenshot
 ):
     page.goto(live_server.url + CLAIM)
-    assert page.get_by_text("Low certainty", exact=True).is_visible()
+    assert page.get_by_text("Strong Support · low certainty", exact=True).is_visible()
     reason = page.get_by_text(re.compile(r"Only 18 participants across the studies of people"))
     assert not reason.is_visible()
     page.get_by_text("Why low?").click()
@@ -63,7 +63,7 @@ def test_the_toggles_work_as_links_without_javascript(live_server, browser, demo
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + CLAIM)
-    assert page.get_by_text("Low certainty", exact=True).is_visible()
+    assert page.get_by_text("Strong Support · low certainty", exact=True).is_visible()
     page.get_by_text("Why low?").click()
     assert page.get_by_text(re.compile(r"Only 18 participants")).is_visible()
     for label, (pro, verdict, outcome) in TOGGLES.items():
