@@ -91,7 +91,7 @@ def test_old_versions_keep_the_certainty_they_had(client, db):
     v1, v2 = claim.versions.order_by("number")
     assert (v1.certainty, v2.certainty) == ("high", "low")
     old = client.get(v1.get_absolute_url()).content.decode()
-    assert "Strong Support<span class=\"verdict__certainty\"> · high certainty" in old
+    assert 'Strong Support<span class="verdict__certainty"> · high certainty' in old
     assert "low certainty" not in old
 
 
