@@ -22,7 +22,7 @@ from claims.sensitivity import summary as sensitivity_summary
 from claims.what_would_change import what_would_change
 from evidence.choices import Stance
 from evidence.weights import MAX_WEIGHT
-from mechanisms.models import CausalStep
+from mechanisms.models import CausalStep, StepCitation
 
 LEAD_EXCERPT_CHARS = 280
 
@@ -79,12 +79,33 @@ class EvidenceItem:
 
 
 @dataclass
+class CitedFor:
+    """What a cited study shows for a step (mechanisms/support.py: Provenance)."""
+
+    doi: str
+    provenance: str
+    provenance_label: str
+
+
+@dataclass
 class StepItem:
     order: int
     text_html: str
+    # The level readers see: the rule's, or an editor's (mechanisms/support.py).
     support_level: str
     support_label: str
     citations: list[StudyRef] = field(default_factory=list)
+    # Added with step provenance; versions published before it have "" and [].
+    computed_level: str = ""
+    computed_label: str = ""
+    overridden: bool = False
+    override_reason: str = ""
+    support_reason: str = ""
+    provenance: list[CitedFor] = field(default_factory=list)
+
+    @property
+    def cited_count(self) -> int:
+        return len({ref.doi for ref in self.citations})
 
 
 @dataclass
@@ -107,11 +128,18 @@ class MechanismItem:
         return [ref for ref in self.steps[0].citations if ref.doi in shared]
 
     @property
-    def chain_steps(self) -> list[tuple[StepItem, list[StudyRef]]]:
-        """Each step with the citations it does not share with the whole chain."""
+    def chain_steps(self) -> list[tuple[StepItem, list[StudyRef], str]]:
+        """Each step with the citations it does not share with the whole chain, and its text
+        without the inline DOIs of those shared studies (the chain names them once; the
+        stored text keeps them)."""
         shared = {ref.doi for ref in self.chain_citations}
         return [
-            (step, [ref for ref in step.citations if ref.doi not in shared]) for step in self.steps
+            (
+                step,
+                [ref for ref in step.citations if ref.doi not in shared],
+                without_inline_citations(step.text_html, shared),
+            )
+            for step in self.steps
         ]
 
 
@@ -261,6 +289,16 @@ def plain_text(html_text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
+def without_inline_citations(text_html: str, dois) -> str:
+    """`text_html` without "(DOI)" citations of these DOIs, linked or not, as the Markdown
+    renderer writes them: "… extension (<a href="/studies/10.1/x/">10.1/x</a>)." becomes
+    "… extension.". Only whole parenthesised citations go, so the markup stays balanced."""
+    for doi in dois:
+        link = rf"(?:<a [^>]*>\s*{re.escape(doi)}\s*</a>|{re.escape(doi)})"
+        text_html = re.sub(rf"\s*\(\s*{link}\s*\)", "", text_html, flags=re.IGNORECASE)
+    return text_html
+
+
 def _lead_excerpt(lead_html: str) -> tuple[str, bool]:
     text = html.unescape(strip_tags(lead_html)).strip()
     excerpt = Truncator(text).chars(LEAD_EXCERPT_CHARS, truncate="…")
@@ -289,8 +327,34 @@ def study_ref(study) -> StudyRef:
     )
 
 
-def mechanism_item(mechanism, *, steps, cited_studies) -> MechanismItem:
-    """A mechanism as a version shows it: `steps` in order, `cited_studies(step)` for each."""
+def step_item(step, *, citations) -> StepItem:
+    """A step as a version shows it; `citations` are its StepCitation rows, studies loaded."""
+    citations = sorted(citations, key=lambda c: c.study.doi)
+    support = step.support(citations)
+    return StepItem(
+        order=step.order,
+        text_html=step.text_html,
+        support_level=support.level,
+        support_label=support.label,
+        citations=[study_ref(c.study) for c in citations],
+        computed_level=support.computed_level,
+        computed_label=support.computed_label,
+        overridden=support.overridden,
+        override_reason=support.override_reason,
+        support_reason=support.reason,
+        provenance=[
+            CitedFor(
+                doi=c.study.doi,
+                provenance=c.provenance,
+                provenance_label=c.get_provenance_display(),
+            )
+            for c in citations
+        ],
+    )
+
+
+def mechanism_item(mechanism, *, steps, citations) -> MechanismItem:
+    """A mechanism as a version shows it: `steps` in order, `citations(step)` for each."""
     excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
     return MechanismItem(
         rank=mechanism.rank,
@@ -299,16 +363,7 @@ def mechanism_item(mechanism, *, steps, cited_studies) -> MechanismItem:
         how_it_works_excerpt=excerpt,
         how_it_works_is_long=is_long,
         simple_terms_html=mechanism.simple_terms_html,
-        steps=[
-            StepItem(
-                order=step.order,
-                text_html=step.text_html,
-                support_level=step.support_level,
-                support_label=step.get_support_level_display(),
-                citations=[study_ref(s) for s in sorted(cited_studies(step), key=lambda s: s.doi)],
-            )
-            for step in steps
-        ],
+        steps=[step_item(step, citations=citations(step)) for step in steps],
     )
 
 
@@ -326,12 +381,17 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
         Prefetch(
             "steps",
             queryset=CausalStep.objects.order_by("order").prefetch_related(
-                "cited_studies", "cited_studies__notices"
+                Prefetch(
+                    "citations",
+                    queryset=StepCitation.objects.select_related("study").prefetch_related(
+                        "study__notices"
+                    ),
+                )
             ),
         )
     )
     mechanism_items = [
-        mechanism_item(m, steps=m.steps.all(), cited_studies=lambda step: step.cited_studies.all())
+        mechanism_item(m, steps=m.steps.all(), citations=lambda step: step.citations.all())
         for m in mechanisms
     ]
 
