@@ -41,7 +41,8 @@ def crafted(db):
     claim.evidence.get(study=removed).delete()
     make_evidence(claim, make_study(title="Added trial"), stance=Stance.CONTRADICTS)
     steps = {step.order: step for step in primary.steps.all()}
-    steps[1].support_level = SupportLevel.VERIFIED
+    steps[1].support_override = SupportLevel.VERIFIED
+    steps[1].support_override_reason = "Two trials since."
     steps[1].save()
     steps[2].text = "Step 2 happens faster."
     steps[2].save()
@@ -107,7 +108,8 @@ def test_the_compare_page_shows_each_kind_of_change(client, crafted):
         "Reordered mechanism",
         "Step moved",
         "Support level changed",
-        "<del>Supported by evidence</del> → <ins>Verified by multiple studies</ins>",
+        "<del>Hypothesis</del> → <ins>Verified by multiple studies</ins> · <span "
+        'class="change__why">editor’s judgement: Two trials since. · by the rule: Hypothesis</span>',
         "Step 2 reworded",
         "<del>happens.</del> <ins>happens faster.</ins>",
     ):
