@@ -109,7 +109,8 @@ def test_the_compare_page_shows_each_kind_of_change(client, crafted):
         "Step moved",
         "Support level changed",
         "<del>Hypothesis</del> → <ins>Verified by multiple studies</ins> · <span "
-        'class="change__why">editor’s judgement: Two trials since. · by the rule: Hypothesis</span>',
+        'class="change__why">editor’s judgement: Two trials since. · by the rule: '
+        "Hypothesis</span>",
         "Step 2 reworded",
         "<del>happens.</del> <ins>happens faster.</ins>",
     ):
