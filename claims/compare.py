@@ -353,7 +353,8 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
     headline = [
         Change(label, a, b)
         for label, a, b in (
-            ("Verdict", before.verdict_label, after.verdict_label),
+            # The verdict with its certainty, as the headline reads it.
+            ("Verdict", before.headline.phrase, after.headline.phrase),
             ("Certainty", _certainty_text(before), _certainty_text(after)),
             ("Sensitivity", before.sensitivity_summary or "—", after.sensitivity_summary or "—"),
             ("Pro", before.pro, after.pro),
