@@ -82,7 +82,7 @@ def test_the_home_list_shows_certainty_on_every_card_and_filters_by_it(
     page.goto(live_server.url + "/")
     cards = page.locator(".claim-card")
     assert cards.count() == 9
-    assert page.locator(".claim-card .certainty").count() == 9
+    assert page.locator(".claim-card .verdict__certainty").count() == 9
     page.get_by_role("navigation", name="Certainty").get_by_role("link", name="High").click()
     page.wait_for_load_state()
     assert cards.count() == 2
