@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -189,7 +191,14 @@ def claim_version(request, slug, number):
 @require_safe
 def claim_history(request, slug):
     claim = _claim_or_404(request, slug)
-    versions = list(claim.versions.for_history())
+    # The rule's tallies from each snapshot (absent from versions published before they were
+    # recorded), so a tally an editor's weight moved is marked; the snapshot stays unloaded.
+    versions = list(
+        claim.versions.for_history().annotate(
+            rule_pro=Cast(KT("snapshot__rule_pro"), IntegerField()),
+            rule_against=Cast(KT("snapshot__rule_against"), IntegerField()),
+        )
+    )
     return render(request, "claims/history.html", {"claim": claim, "versions": versions})
 
 

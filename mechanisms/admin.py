@@ -175,9 +175,18 @@ class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
         "order",
         "text",
         *PROVENANCE_FIELDS,
+        "support_by_rule",
         "support_override",
         "support_override_reason",
     )
+    readonly_fields = ("support_by_rule",)
+
+    @admin.display(description="Support level by the rule")
+    def support_by_rule(self, step):
+        if not step.pk:
+            return "Follows from the cited studies when you save."
+        support = step.support(list(step.citations.all()))
+        return f"{support.computed_label}: {support.reason}"
 
     class Media:
         # Labels the autocomplete's search fields for screen readers (see the file).
@@ -196,7 +205,7 @@ class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
         return field
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("citations")
+        return super().get_queryset(request).prefetch_related("citations__study")
 
 
 @admin.register(Mechanism)

@@ -385,3 +385,10 @@ def test_a_step_is_refused_without_a_reason_or_with_a_study_in_two_boxes(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not mechanism.steps.exists()
+
+
+def test_the_step_form_shows_the_level_the_rule_gives(editor_client):
+    claim = make_claim()
+    mechanism = make_mechanism(claim, steps=1, cite=[make_study(), make_study()])
+    page = editor_client.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/change/").content
+    assert "Verified by multiple studies: 2 studies measured this in people." in page.decode()

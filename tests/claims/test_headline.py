@@ -223,3 +223,9 @@ def test_the_history_shows_each_versions_verdict_with_its_certainty(client, demo
     assert 'Strong Support<span class="verdict__certainty"> · low certainty' in html
     assert 'Moderate Support<span class="verdict__certainty"> · low certainty' in html
     assert html.count("verdict--tentative") == 2
+
+
+def test_the_history_marks_a_tally_an_editors_weight_moved(client, demo):
+    html = client.get(CLAIM + "history/").content.decode()
+    # v2 has the editor's 66 (the rule gives 55); v1 had the rule's 55.
+    assert html.count('class="override-mark">(rule 55, editor-set)</span>') == 1
