@@ -17,11 +17,19 @@ from django.utils.text import Truncator
 
 from claims.certainty import Certainty, certainty_for, suggestions_for
 from claims.effects import EffectEntry, EffectSynthesis, effect_entry, synthesise
-from claims.sensitivity import PooledCheck, SensitivityCheck, pooled_checks, sensitivity_checks
+from claims.headline import Headline, TallyOverride, headline_for, tally_override
+from claims.sensitivity import (
+    PooledCheck,
+    SensitivityCheck,
+    pooled_checks,
+    rule_weight,
+    sensitivity_checks,
+)
 from claims.sensitivity import summary as sensitivity_summary
 from claims.what_would_change import what_would_change
 from evidence.choices import Stance
-from mechanisms.models import CausalStep
+from evidence.weights import MAX_WEIGHT
+from mechanisms.models import CausalStep, StepCitation
 
 LEAD_EXCERPT_CHARS = 280
 
@@ -80,12 +88,33 @@ class EvidenceItem:
 
 
 @dataclass
+class CitedFor:
+    """What a cited study shows for a step (mechanisms/support.py: Provenance)."""
+
+    doi: str
+    provenance: str
+    provenance_label: str
+
+
+@dataclass
 class StepItem:
     order: int
     text_html: str
+    # The level readers see: the rule's, or an editor's (mechanisms/support.py).
     support_level: str
     support_label: str
     citations: list[StudyRef] = field(default_factory=list)
+    # Added with step provenance; versions published before it have "" and [].
+    computed_level: str = ""
+    computed_label: str = ""
+    overridden: bool = False
+    override_reason: str = ""
+    support_reason: str = ""
+    provenance: list[CitedFor] = field(default_factory=list)
+
+    @property
+    def cited_count(self) -> int:
+        return len({ref.doi for ref in self.citations})
 
 
 @dataclass
@@ -108,11 +137,18 @@ class MechanismItem:
         return [ref for ref in self.steps[0].citations if ref.doi in shared]
 
     @property
-    def chain_steps(self) -> list[tuple[StepItem, list[StudyRef]]]:
-        """Each step with the citations it does not share with the whole chain."""
+    def chain_steps(self) -> list[tuple[StepItem, list[StudyRef], str]]:
+        """Each step with the citations it does not share with the whole chain, and its text
+        without the inline DOIs of those shared studies (the chain names them once; the
+        stored text keeps them)."""
         shared = {ref.doi for ref in self.chain_citations}
         return [
-            (step, [ref for ref in step.citations if ref.doi not in shared]) for step in self.steps
+            (
+                step,
+                [ref for ref in step.citations if ref.doi not in shared],
+                without_inline_citations(step.text_html, shared),
+            )
+            for step in self.steps
         ]
 
 
@@ -151,10 +187,41 @@ class ClaimAnalysis:
     # The summary as readers read it, without markup: what search matches and listings show.
     # Versions published before it existed get it from their summary_html on loading.
     summary_text: str = ""
+    # Pro and Against by the weight rule alone, without editors' overrides, so that readers
+    # (and anything reading the snapshot) see both. Versions published before they existed
+    # get them from their evidence items on loading.
+    rule_pro: int | None = None
+    rule_against: int | None = None
 
     def __post_init__(self):
         if not self.summary_text and self.summary_html:
             self.summary_text = plain_text(self.summary_html)
+        if self.rule_pro is None:
+            self.rule_pro = sum(rule_weight(i) for i in self.supporting)
+        if self.rule_against is None:
+            self.rule_against = sum(rule_weight(i) for i in self.contradicting)
+
+    @property
+    def headline(self) -> Headline:
+        """The verdict and its certainty as one statement, with its plain sentence."""
+        return headline_for(
+            verdict=self.verdict,
+            verdict_label=self.verdict_label,
+            certainty=self.certainty,
+            evidence=self.supporting + self.contradicting,
+        )
+
+    @property
+    def max_weight(self) -> int:
+        return MAX_WEIGHT
+
+    @property
+    def pro_override(self) -> TallyOverride | None:
+        return tally_override(items=self.supporting, shown=self.pro, rule=self.rule_pro)
+
+    @property
+    def against_override(self) -> TallyOverride | None:
+        return tally_override(items=self.contradicting, shown=self.against, rule=self.rule_against)
 
     @property
     def sensitivity_summary(self) -> str:
@@ -234,6 +301,16 @@ def plain_text(html_text: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
 
 
+def without_inline_citations(text_html: str, dois) -> str:
+    """`text_html` without "(DOI)" citations of these DOIs, linked or not, as the Markdown
+    renderer writes them: "… extension (<a href="/studies/10.1/x/">10.1/x</a>)." becomes
+    "… extension.". Only whole parenthesised citations go, so the markup stays balanced."""
+    for doi in dois:
+        link = rf"(?:<a [^>]*>\s*{re.escape(doi)}\s*</a>|{re.escape(doi)})"
+        text_html = re.sub(rf"\s*\(\s*{link}\s*\)", "", text_html, flags=re.IGNORECASE)
+    return text_html
+
+
 def _lead_excerpt(lead_html: str) -> tuple[str, bool]:
     text = html.unescape(strip_tags(lead_html)).strip()
     excerpt = Truncator(text).chars(LEAD_EXCERPT_CHARS, truncate="…")
@@ -262,8 +339,34 @@ def study_ref(study) -> StudyRef:
     )
 
 
-def mechanism_item(mechanism, *, steps, cited_studies) -> MechanismItem:
-    """A mechanism as a version shows it: `steps` in order, `cited_studies(step)` for each."""
+def step_item(step, *, citations) -> StepItem:
+    """A step as a version shows it; `citations` are its StepCitation rows, studies loaded."""
+    citations = sorted(citations, key=lambda c: c.study.doi)
+    support = step.support(citations)
+    return StepItem(
+        order=step.order,
+        text_html=step.text_html,
+        support_level=support.level,
+        support_label=support.label,
+        citations=[study_ref(c.study) for c in citations],
+        computed_level=support.computed_level,
+        computed_label=support.computed_label,
+        overridden=support.overridden,
+        override_reason=support.override_reason,
+        support_reason=support.reason,
+        provenance=[
+            CitedFor(
+                doi=c.study.doi,
+                provenance=c.provenance,
+                provenance_label=c.get_provenance_display(),
+            )
+            for c in citations
+        ],
+    )
+
+
+def mechanism_item(mechanism, *, steps, citations) -> MechanismItem:
+    """A mechanism as a version shows it: `steps` in order, `citations(step)` for each."""
     excerpt, is_long = _lead_excerpt(mechanism.how_it_works_html)
     return MechanismItem(
         rank=mechanism.rank,
@@ -272,16 +375,7 @@ def mechanism_item(mechanism, *, steps, cited_studies) -> MechanismItem:
         how_it_works_excerpt=excerpt,
         how_it_works_is_long=is_long,
         simple_terms_html=mechanism.simple_terms_html,
-        steps=[
-            StepItem(
-                order=step.order,
-                text_html=step.text_html,
-                support_level=step.support_level,
-                support_label=step.get_support_level_display(),
-                citations=[study_ref(s) for s in sorted(cited_studies(step), key=lambda s: s.doi)],
-            )
-            for step in steps
-        ],
+        steps=[step_item(step, citations=citations(step)) for step in steps],
     )
 
 
@@ -299,12 +393,17 @@ def build_analysis(claim, *, version: int = 0) -> ClaimAnalysis:
         Prefetch(
             "steps",
             queryset=CausalStep.objects.order_by("order").prefetch_related(
-                "cited_studies", "cited_studies__notices"
+                Prefetch(
+                    "citations",
+                    queryset=StepCitation.objects.select_related("study").prefetch_related(
+                        "study__notices"
+                    ),
+                )
             ),
         )
     )
     mechanism_items = [
-        mechanism_item(m, steps=m.steps.all(), cited_studies=lambda step: step.cited_studies.all())
+        mechanism_item(m, steps=m.steps.all(), citations=lambda step: step.citations.all())
         for m in mechanisms
     ]
 

@@ -11,6 +11,7 @@
                       ≥ 20 %                                                    -1
       indirectness    > 1/2 of the weight marked indirect, or animal / in vitro -1
       imprecision     < 100 participants across the studies of people           -2
+                      (a study whose size is unknown adds none, and is said so)
                       < 400 (GRADE's optimal-information-size rule of thumb)    -1
       publication bias  suspected by an editor                                  -1
 
@@ -63,6 +64,9 @@ INCONSISTENCY_SERIOUS = 20  # percent of the total weight on the smaller side
 INCONSISTENCY_VERY_SERIOUS = 35
 IMPRECISION_SERIOUS = 400  # participants: GRADE's optimal information size, as a rule of thumb
 IMPRECISION_VERY_SERIOUS = 100
+
+# The start's domain when no study counts at all (none cited, or only retracted ones).
+NO_EVIDENCE = "no_evidence"
 
 
 @dataclass
@@ -164,6 +168,7 @@ def _start(items) -> tuple[CertaintyLevel, Rating]:
         reason = (
             "Starts at Very low: no study bears on this claim (retracted studies do not count)."
         )
+        return level, Rating(NO_EVIDENCE, level.label, 0, reason)
     return level, Rating("start", level.label, 0, reason)
 
 
@@ -224,23 +229,30 @@ def _indirectness(items, total) -> Rating | None:
 
 
 def _imprecision(items) -> Rating | None:
-    participants = sum(i.study.sample_size or 0 for i in items if i.study.design in HUMAN_DESIGNS)
+    people = [i for i in items if i.study.design in HUMAN_DESIGNS]
+    known = [i.study.sample_size for i in people if i.study.sample_size]
+    unknown = len(people) - len(known)
+    participants = sum(known)
     if participants < IMPRECISION_VERY_SERIOUS:
         points, limit = -2, IMPRECISION_VERY_SERIOUS
     elif participants < IMPRECISION_SERIOUS:
         points, limit = -1, IMPRECISION_SERIOUS
     else:
         return None
-    if participants == 0:
+    optimal = f"GRADE's optimal information size is about {IMPRECISION_SERIOUS} participants"
+    if not people:
+        reason = f"No study of people, so no participants to count; {optimal}."
+    elif not known:
         reason = (
-            "No participants to count: no study of people reports its size, and GRADE's "
-            f"optimal information size is about {IMPRECISION_SERIOUS}."
+            f"The number of participants is unknown: no study of people reports its size "
+            f"({_studies(unknown)} of unknown size); {optimal}."
         )
     else:
-        people = "participant" if participants == 1 else "participants"
+        count = "participant" if participants == 1 else "participants"
+        also = f" (and {_studies(unknown)} of unknown size, not counted)" if unknown else ""
         reason = (
-            f"Only {participants} {people} across the studies of people, fewer than {limit} "
-            "(GRADE's optimal information size, as a rule of thumb)."
+            f"Only {participants} {count} across the studies of people{also}, fewer than "
+            f"{limit} (GRADE's optimal information size, as a rule of thumb)."
         )
     return Rating("imprecision", "Imprecision", points, reason)
 
@@ -332,7 +344,15 @@ def suggestions_for(certainty: Certainty) -> list[Suggestion]:
     """Studies that would answer the weaknesses the certainty rating found, strongest need first."""
     suggestions = []
     start = certainty.start
-    if start and start.label == CertaintyLevel.VERY_LOW.label:
+    if start and start.domain == NO_EVIDENCE:
+        suggestions.append(
+            Suggestion(
+                "start",
+                "Any study of the claim in people, at best a randomised trial: no study bears "
+                "on it yet (retracted studies do not count).",
+            )
+        )
+    elif start and start.label == CertaintyLevel.VERY_LOW.label:
         suggestions.append(
             Suggestion(
                 "start",
@@ -344,8 +364,9 @@ def suggestions_for(certainty: Certainty) -> list[Suggestion]:
         suggestions.append(
             Suggestion(
                 "imprecision",
-                f"A randomised trial of at least {IMPRECISION_SERIOUS} participants (the "
-                "optimal information size), large enough to make the estimate precise.",
+                f"More participants: at least {IMPRECISION_SERIOUS} in all across the studies "
+                "of people (GRADE's optimal information size, as a rule of thumb), from one "
+                "large trial or several pooled, to make the estimate precise.",
             )
         )
     if certainty.lost("risk_of_bias"):

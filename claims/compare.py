@@ -51,6 +51,14 @@ class StepChange:
     words: list[Word] = field(default_factory=list)
     cited_added: list[StudyRef] = field(default_factory=list)
     cited_removed: list[StudyRef] = field(default_factory=list)
+    why: str = ""  # why the step has its new level: the editor's reason, or the rule's
+
+
+def support_why(step) -> str:
+    """Why a step has its level, as a version recorded it ("" before step provenance)."""
+    if step.overridden:
+        return f"editor’s judgement: {step.override_reason} · by the rule: {step.computed_label}"
+    return f"by the rule: {step.support_reason}" if step.support_reason else ""
 
 
 @dataclass
@@ -220,6 +228,7 @@ def _steps(before: MechanismItem, after: MechanismItem) -> list[StepChange]:
                         text,
                         was.support_label,
                         step.support_label,
+                        why=support_why(step),
                     )
                 )
             added, removed = _citations(was, step)
@@ -356,7 +365,8 @@ def compare_analyses(before: ClaimAnalysis, after: ClaimAnalysis) -> Comparison:
     headline = [
         Change(label, a, b)
         for label, a, b in (
-            ("Verdict", before.verdict_label, after.verdict_label),
+            # The verdict with its certainty, as the headline reads it.
+            ("Verdict", before.headline.phrase, after.headline.phrase),
             ("Certainty", _certainty_text(before), _certainty_text(after)),
             ("Sensitivity", before.sensitivity_summary or "—", after.sensitivity_summary or "—"),
             ("Pooled effect", _effect_text(before), _effect_text(after)),

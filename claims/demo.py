@@ -46,7 +46,7 @@ from editorial.literature import refresh_status
 from editorial.models import Candidate
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.models import Evidence, GoldStandardDesign, Study
-from mechanisms.models import CausalStep, Mechanism, SupportLevel
+from mechanisms.models import CausalStep, Mechanism, Provenance, StepCitation, SupportLevel
 
 DEMO_PASSWORD = "evidence-demo"
 
@@ -71,6 +71,26 @@ NOT_ASSESSED = RiskOfBias.NOT_ASSESSED
 
 SUPPORTS = Stance.SUPPORTS
 CONTRADICTS = Stance.CONTRADICTS
+
+PEOPLE = Provenance.PEOPLE
+ELSEWHERE = Provenance.OTHER_SETTING
+BACKGROUND = Provenance.BACKGROUND
+
+# The reference claim keeps the seed page's labels; where the rule gives another level (its
+# one trial measured growth, not the steps' physiology), an editor's reason says why.
+ACTIVATION_REASON = (
+    "The trial measured growth, not activation; that the leg press and the leg extension "
+    "load these muscles differently is established in the EMG studies it builds on."
+)
+MECHANOTRANSDUCTION_REASON = (
+    "Textbook mechanotransduction physiology, shown in many studies of people; the one trial "
+    "cited here is background for it."
+)
+
+# "Contradicted by evidence" is never derived: an editor judges that a study contradicts a step.
+CONTRADICTED_REASON = (
+    "The studies cited measured this step in people and found the opposite of what it says."
+)
 
 VERIFIED = SupportLevel.VERIFIED
 SUPPORTED = SupportLevel.SUPPORTED
@@ -139,7 +159,12 @@ def _evidence(claim, study, stance, finding, *, override=None, reason=""):
 
 
 def _mechanism(claim, rank, title, how_it_works, simple_terms, steps):
-    """`steps` is a list of (text, support level, studies cited)."""
+    """`steps` is a list of (text, support level, citations[, editor's reason]).
+
+    Each citation is a study (cited with what its design most likely shows) or a (study,
+    provenance) pair. The support level follows from the citations by the rule
+    (mechanisms/support.py); a step whose intended level differs says why, as an editor does.
+    """
     mechanism = Mechanism.objects.create(
         claim=claim,
         rank=rank,
@@ -147,12 +172,32 @@ def _mechanism(claim, rank, title, how_it_works, simple_terms, steps):
         how_it_works=how_it_works,
         simple_terms=simple_terms,
     )
-    for order, (text, level, studies) in enumerate(steps, start=1):
-        step = CausalStep.objects.create(
-            mechanism=mechanism, order=order, text=text, support_level=level
-        )
-        step.cited_studies.add(*studies)
+    for order, (text, level, citations, *reason) in enumerate(steps, start=1):
+        step = CausalStep.objects.create(mechanism=mechanism, order=order, text=text)
+        _cite(step, citations)
+        _judge(step, level, *reason)
     return mechanism
+
+
+def _cite(step, citations):
+    for citation in citations:
+        study, provenance = citation if isinstance(citation, tuple) else (citation, None)
+        if provenance is None:
+            step.cite(study)
+        else:
+            StepCitation.objects.update_or_create(
+                step=step, study=study, defaults={"provenance": provenance}
+            )
+
+
+def _judge(step, level, reason=""):
+    """Set `level` as the editor's when the rule gives another; the demo must say why."""
+    step.support_override, step.support_override_reason = "", ""
+    if step.support().computed_level != level:
+        if not reason:
+            raise ValueError(f"{step}: the rule gives another level than {level}; say why.")
+        step.support_override, step.support_override_reason = level, reason
+    step.save()
 
 
 def _gold(claim, rank, design, lead, *, population, comparison, outcome, duration, sample):
@@ -238,21 +283,23 @@ def _quadriceps_proximity_to_failure(editor):
                 "mechanical tension on the vastus lateralis due to its biomechanical leverage "
                 f"during hip and knee extension ({REFERENCE_DOI}).",
                 SUPPORTED,
-                [study],
+                [(study, BACKGROUND)],
+                ACTIVATION_REASON,
             ),
             (
                 "Single-joint exercises like leg extension preferentially activate the rectus "
                 "femoris due to its anatomical role in pure knee extension without hip "
                 f"involvement ({REFERENCE_DOI}).",
                 SUPPORTED,
-                [study],
+                [(study, BACKGROUND)],
+                ACTIVATION_REASON,
             ),
             (
                 "Training to momentary muscular failure during leg press induces greater "
                 "neuromuscular fatigue in the vastus lateralis, maximizing its mechanical "
                 f"tension exposure and hypertrophic response ({REFERENCE_DOI}).",
                 LIMITED,
-                [study],
+                [(study, BACKGROUND)],
             ),
             (
                 "Training with 1–2 repetitions-in-reserve during leg press preserves "
@@ -260,7 +307,7 @@ def _quadriceps_proximity_to_failure(editor):
                 "extension performance, which enhances rectus femoris activation and "
                 f"hypertrophy ({REFERENCE_DOI}).",
                 SUPPORTED,
-                [study],
+                [(study, PEOPLE)],
             ),
             (
                 "Differential fatigue accumulation across quadriceps subunits alters the "
@@ -268,7 +315,7 @@ def _quadriceps_proximity_to_failure(editor):
                 "femoris during subsequent exercises, leading to muscle-specific hypertrophic "
                 f"adaptations ({REFERENCE_DOI}).",
                 SUPPORTED,
-                [study],
+                [(study, PEOPLE)],
             ),
         ],
     )
@@ -285,7 +332,7 @@ def _quadriceps_proximity_to_failure(editor):
         outcome="Change in cross-sectional area of each quadriceps muscle (MRI or panoramic "
         "ultrasound); the pre-registered primary test is the muscle × condition interaction.",
         duration="Trials of at least 8 weeks.",
-        sample="At least 300 pooled participants.",
+        sample="At least 400 pooled participants (GRADE's optimal information size).",
     )
     _gold(
         claim,
@@ -301,7 +348,8 @@ def _quadriceps_proximity_to_failure(editor):
         outcome="MRI cross-sectional area of vastus lateralis, vastus medialis, vastus "
         "intermedius and rectus femoris at 30 %, 50 % and 70 % of femur length.",
         duration="12 weeks.",
-        sample="60 participants (120 legs), powered for a 3 % between-muscle difference.",
+        sample="60 participants (120 legs), powered for a 3 % between-muscle difference: "
+        "one of the trials to pool towards 400 participants in all.",
     )
     _gold(
         claim,
@@ -332,7 +380,11 @@ def _quadriceps_proximity_to_failure(editor):
     )
     evidence.save()
     step = first.steps.get(order=3)
-    step.support_level = SUPPORTED
+    step.support_override = SUPPORTED
+    step.support_override_reason = (
+        "Raised after a full-text review: the trial's muscle-by-muscle growth is what this "
+        "step predicts, though fatigue itself was not measured."
+    )
     step.save()
     _mechanism(
         claim,
@@ -352,13 +404,15 @@ def _quadriceps_proximity_to_failure(editor):
                 "concentric and eccentric contractions, activating mechanosensors such as "
                 f"integrins and focal adhesion kinase ({REFERENCE_DOI}).",
                 VERIFIED,
-                [study],
+                [(study, BACKGROUND)],
+                MECHANOTRANSDUCTION_REASON,
             ),
             (
                 "Mechanosensor activation triggers the PI3K/Akt/mTOR signaling pathway, which "
                 f"increases ribosomal production and protein synthesis rates ({REFERENCE_DOI}).",
                 VERIFIED,
-                [study],
+                [(study, BACKGROUND)],
+                MECHANOTRANSDUCTION_REASON,
             ),
             (
                 "Net positive protein balance leads to sarcomere addition and increased muscle "
@@ -366,7 +420,8 @@ def _quadriceps_proximity_to_failure(editor):
                 "failure or with repetitions-in-reserve, as long as total volume is matched "
                 f"({REFERENCE_DOI}).",
                 VERIFIED,
-                [study],
+                [(study, BACKGROUND)],
+                MECHANOTRANSDUCTION_REASON,
             ),
         ],
     )
@@ -486,6 +541,8 @@ def _creatine_strength_gains():
                 "creatine and phosphocreatine by roughly 10–30 % (10.5555/demo.2021.101).",
                 VERIFIED,
                 [meta],
+                "The meta-analysis pools randomised trials that measured muscle creatine in "
+                "people: many studies, cited as one.",
             ),
             (
                 "Greater phosphocreatine stores speed ATP resynthesis during and between "
@@ -497,7 +554,7 @@ def _creatine_strength_gains():
             (
                 "A higher training volume accumulated over weeks produces larger gains in "
                 "maximal strength (10.5555/demo.2021.101, 10.5555/demo.2019.102).",
-                SUPPORTED,
+                VERIFIED,
                 [meta, trial],
             ),
         ],
@@ -653,7 +710,7 @@ def _low_dose_caffeine_time_trial():
             (
                 "Caffeine is an antagonist of adenosine A1 and A2A receptors in the central "
                 "nervous system (10.5555/demo.2022.201).",
-                VERIFIED,
+                SUPPORTED,
                 [meta],
             ),
             (
@@ -665,7 +722,7 @@ def _low_dose_caffeine_time_trial():
             (
                 "Daily caffeine intake does not blunt this effect through receptor "
                 "up-regulation (10.5555/demo.2021.203).",
-                LIMITED,
+                SUPPORTED,
                 [runners],
             ),
         ],
@@ -689,6 +746,7 @@ def _low_dose_caffeine_time_trial():
                 "performance benefit (10.5555/demo.2020.202).",
                 CONTRADICTED,
                 [cyclists],
+                CONTRADICTED_REASON,
             ),
         ],
     )
@@ -833,20 +891,20 @@ def _fasted_cardio_fat_loss():
             (
                 "Low insulin after an overnight fast increases lipolysis in adipose tissue "
                 "(10.5555/demo.2019.302).",
-                VERIFIED,
+                LIMITED,
                 [review],
             ),
             (
                 "More fat is oxidised during a fasted session than during a fed one "
                 "(10.5555/demo.2019.302).",
-                SUPPORTED,
+                LIMITED,
                 [review],
             ),
             (
                 "The extra fat oxidised in the session is not compensated later in the day, "
                 "so fat mass falls faster over weeks (10.5555/demo.2020.301, "
                 "10.5555/demo.2021.303).",
-                LIMITED,
+                VERIFIED,
                 [fasted_rct, matched],
             ),
         ],
@@ -995,7 +1053,7 @@ def _static_stretching_injury():
             (
                 "A bout of static stretching increases joint range of motion and reduces "
                 "passive muscle–tendon stiffness for up to an hour (10.5555/demo.2016.403).",
-                VERIFIED,
+                SUPPORTED,
                 [sprinters],
             ),
             (
@@ -1008,6 +1066,7 @@ def _static_stretching_injury():
                 "(10.5555/demo.2017.401, 10.5555/demo.2019.402).",
                 CONTRADICTED,
                 [recruits, football],
+                CONTRADICTED_REASON,
             ),
         ],
     )
@@ -1030,7 +1089,7 @@ def _static_stretching_injury():
             (
                 "Greater pre-exercise hamstring flexibility lowers strain risk in sprinters "
                 "(10.5555/demo.2016.403).",
-                LIMITED,
+                SUPPORTED,
                 [sprinters],
             ),
         ],
@@ -1159,7 +1218,7 @@ def _protein_timing_anabolic_window():
             (
                 "Resistance exercise increases the response of muscle protein synthesis to "
                 "ingested amino acids (10.5555/demo.2015.503).",
-                VERIFIED,
+                LIMITED,
                 [review],
             ),
             (
@@ -1167,12 +1226,14 @@ def _protein_timing_anabolic_window():
                 "session (10.5555/demo.2018.502).",
                 CONTRADICTED,
                 [trial],
+                CONTRADICTED_REASON,
             ),
             (
                 "Protein eaten inside the window therefore adds muscle beyond what the same "
                 "daily total provides (10.5555/demo.2020.501, 10.5555/demo.2018.502).",
                 CONTRADICTED,
                 [meta, trial],
+                CONTRADICTED_REASON,
             ),
         ],
     )
@@ -1188,7 +1249,7 @@ def _protein_timing_anabolic_window():
             (
                 "A post-exercise meal raises insulin, which suppresses muscle protein "
                 "breakdown (10.5555/demo.2015.503).",
-                SUPPORTED,
+                LIMITED,
                 [review],
             ),
             (
@@ -1322,7 +1383,7 @@ def _nitrate_sprint_female_athletes():
             (
                 "Ingested nitrate is reduced to nitrite by oral bacteria and then to nitric "
                 "oxide in the body (10.5555/demo.2020.602).",
-                VERIFIED,
+                LIMITED,
                 [review],
             ),
             (
@@ -1458,7 +1519,7 @@ def _grip_strength_mortality():
             (
                 "Better metabolic health and resilience lower all-cause mortality "
                 "(10.5555/demo.2016.701, 10.5555/demo.2022.702).",
-                SUPPORTED,
+                VERIFIED,
                 [cohort, meta],
             ),
         ],
@@ -1481,7 +1542,7 @@ def _grip_strength_mortality():
             (
                 "The association weakens when deaths in the first years of follow-up are "
                 "excluded (10.5555/demo.2016.701).",
-                LIMITED,
+                SUPPORTED,
                 [cohort],
             ),
         ],
@@ -1604,19 +1665,19 @@ def _adults_muscle_strengthening():
             (
                 "Most adults cannot name the muscle-strengthening part of the guidelines "
                 "(10.5555/demo.2019.802).",
-                LIMITED,
+                SUPPORTED,
                 [european],
             ),
             (
                 "Lack of time, access to equipment and confidence are the barriers adults "
                 "report most often (10.5555/demo.2021.801, 10.5555/demo.2019.802).",
-                SUPPORTED,
+                VERIFIED,
                 [national, european],
             ),
             (
                 "Participation falls with age and with lower income and education "
                 "(10.5555/demo.2021.801).",
-                VERIFIED,
+                SUPPORTED,
                 [national],
             ),
         ],
@@ -1827,7 +1888,7 @@ def _heavy_loads_maximal_strength():
             (
                 "Repeated maximal efforts improve neural drive and coordination for that "
                 "lift (10.5555/demo.2021.906).",
-                LIMITED,
+                SUPPORTED,
                 [studies[5]],
             ),
         ],

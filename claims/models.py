@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from claims import search
 from claims.analysis import ClaimAnalysis, from_stored
 from claims.certainty import Certainty, CertaintyLevel
+from claims.headline import is_solid
 from claims.markdown import render_markdown
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
@@ -323,6 +324,10 @@ class AnalysisVersion(models.Model):
     def analysis(self):
         return ClaimAnalysis.from_dict(self.snapshot)
 
+    @property
+    def headline_solid(self) -> bool:
+        return is_solid(self.certainty)
+
     def same_analysis_as(self, snapshot: dict) -> bool:
         """Whether `snapshot` says exactly what this version says (its number aside).
 
@@ -373,6 +378,8 @@ class PublishedClaimQuerySet(models.QuerySet):
                 "verdict": analysis.verdict,
                 "pro_tally": analysis.pro,
                 "against_tally": analysis.against,
+                "rule_pro_tally": analysis.rule_pro,
+                "rule_against_tally": analysis.rule_against,
                 "topic_names": search.searchable(" · ".join(t.name for t in analysis.topics)),
                 "certainty_level": analysis.certainty.level,
                 "certainty_data": asdict(analysis.certainty),
@@ -427,6 +434,9 @@ class PublishedClaim(models.Model):
     verdict = models.CharField(max_length=20, choices=Verdict.choices)
     pro_tally = models.PositiveIntegerField("Pro")
     against_tally = models.PositiveIntegerField("Against")
+    # The tallies by the weight rule alone: a list card marks a tally an editor's weight moved.
+    rule_pro_tally = models.PositiveIntegerField("Pro by the rule", default=0)
+    rule_against_tally = models.PositiveIntegerField("Against by the rule", default=0)
     topic_names = models.TextField(blank=True)
     published_at = models.DateTimeField()
     # The certainty badge and its reasons on a list card, and the list's certainty filter;
@@ -454,6 +464,11 @@ class PublishedClaim(models.Model):
     def certainty(self) -> Certainty:
         """The published certainty, as the claim page's badge and "Why low?" read it."""
         return from_stored(Certainty, self.certainty_data) if self.certainty_data else Certainty()
+
+    @property
+    def headline_solid(self) -> bool:
+        """Whether the verdict's badge is solid (High or Moderate certainty) or tentative."""
+        return is_solid(self.certainty_level)
 
     @property
     def statement_highlighted(self) -> str:

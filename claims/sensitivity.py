@@ -3,9 +3,11 @@
 Each check keeps part of a claim's evidence items (or undoes the editors' weight overrides),
 sums Pro and Against again and applies the verdict rule:
 
-    Randomised trials only        only randomised controlled trials count
+    Randomised trials only        only randomised trials and meta-analyses count (the
+                                  certainty rule's randomised designs)
     Low risk of bias only         only studies at low risk of bias count
-    Studies of 30 or more people  only studies with a sample size of at least 30 count
+    Studies of 30 or more people  only studies with a sample size of at least 30 count (the
+                                  smallest size the weight rule rewards)
     Without editor overrides      every study weighs what the weight rule gives it
 
 The items are those of a `ClaimAnalysis` (plain data): no queries, no request.
@@ -13,12 +15,14 @@ The items are those of a `ClaimAnalysis` (plain data): no queries, no request.
 
 from dataclasses import dataclass
 
+from claims.certainty import RANDOMISED_DESIGNS
 from claims.effects import number as effect_number
 from claims.effects import pool_entries
 from claims.verdicts import verdict_for
-from evidence.choices import RiskOfBias, Stance, StudyDesign
+from evidence.choices import RiskOfBias, Stance
+from evidence.weights import MIN_BONUS_SAMPLE_SIZE
 
-MIN_SAMPLE_SIZE = 30
+MIN_SAMPLE_SIZE = MIN_BONUS_SAMPLE_SIZE
 
 
 @dataclass
@@ -32,13 +36,13 @@ class SensitivityCheck:
     holds: bool
 
 
-def _rule_weight(item) -> int:
-    # A retracted study weighs nothing, override or not.
+def rule_weight(item) -> int:
+    """What the weight rule alone gives an evidence item: a retracted study weighs nothing."""
     return 0 if item.study.retracted else item.computed_weight
 
 
 CHECKS = (
-    ("rct", "Randomised trials only", lambda i: i.study.design == StudyDesign.RCT, None),
+    ("rct", "Randomised trials only", lambda i: i.study.design in RANDOMISED_DESIGNS, None),
     ("low_bias", "Low risk of bias only", lambda i: i.study.risk_of_bias == RiskOfBias.LOW, None),
     (
         "n30",
@@ -46,7 +50,7 @@ CHECKS = (
         lambda i: (i.study.sample_size or 0) >= MIN_SAMPLE_SIZE,
         None,
     ),
-    ("no_overrides", "Without editor overrides", lambda i: True, _rule_weight),
+    ("no_overrides", "Without editor overrides", lambda i: True, rule_weight),
 )
 
 CHECK_KEYS = tuple(key for key, *_ in CHECKS)

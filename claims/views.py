@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
+from claims import certainty as certainty_rule
 from claims import search
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
 from claims.caching import (
@@ -32,7 +35,7 @@ from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
 from claims.publishing import has_unpublished_changes
 from claims.verdicts import rule_rows
 from claimsite.converters import parse_positive_int
-from evidence.weights import MAX_WEIGHT
+from evidence import weights
 
 
 def _claim_or_404(request, slug):
@@ -121,7 +124,10 @@ def claim_list(request):
         "topics": _published_topics(),
         # The "How verdicts are reached" section, written from the rules themselves.
         "verdict_rule": rule_rows(),
-        "max_weight": MAX_WEIGHT,
+        "max_weight": weights.MAX_WEIGHT,
+        # The certainty rule's participant thresholds, for "How certainty is rated".
+        "imprecision_serious": certainty_rule.IMPRECISION_SERIOUS,
+        "imprecision_very_serious": certainty_rule.IMPRECISION_VERY_SERIOUS,
     }
     template = "claims/_claim_list.html" if request.htmx else "claims/claim_list.html"
     return render(request, template, context)
@@ -194,7 +200,14 @@ def claim_version(request, slug, number):
 @require_safe
 def claim_history(request, slug):
     claim = _claim_or_404(request, slug)
-    versions = list(claim.versions.for_history())
+    # The rule's tallies from each snapshot (absent from versions published before they were
+    # recorded), so a tally an editor's weight moved is marked; the snapshot stays unloaded.
+    versions = list(
+        claim.versions.for_history().annotate(
+            rule_pro=Cast(KT("snapshot__rule_pro"), IntegerField()),
+            rule_against=Cast(KT("snapshot__rule_against"), IntegerField()),
+        )
+    )
     return render(request, "claims/history.html", {"claim": claim, "versions": versions})
 
 

@@ -7,16 +7,21 @@ and the smallest extra supporting weight that moves it one step up. From Insuffi
 Evidence, "up" is the smallest supporting weight that gives a verdict not against the claim,
 and "down" the smallest contradicting weight that gives one not for it.
 
-The weight is then translated through the weight rule (`evidence/weights.py:
-compute_weight`) into the kinds of study at low risk of bias that would carry it.
+The extra weight that gives that verdict is a range, not a floor: 66 Pro and 0 Against is
+Strong Support; 17 to 35 contradicting points make it Moderate Support, but 36 or more make it
+Mixed Evidence. The range is translated through the weight rule (`evidence/weights.py:
+compute_weight`) into kinds of study at low risk of bias, and only kinds whose weight the rule
+puts inside the range are named, with the sample sizes that keep them there ("a cohort,
+case-control or cross-sectional study of fewer than 30 people"). Every sentence carries its
+examples as data (`VerdictShift.examples`), so a test can apply them through the real rules.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import RiskOfBias, StudyDesign
-from evidence.weights import SAMPLE_SIZE_BONUS, compute_weight
+from evidence.weights import HUMAN_DESIGNS, SAMPLE_SIZE_BONUS, compute_weight
 
 SCALE = [
     Verdict.STRONG_AGAINST,
@@ -64,8 +69,29 @@ NEEDS_STUDY = {
 MAX_KINDS = 4
 COUNT_WORDS = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
 
-# Sample sizes at which the bonus changes: none, then each threshold, smallest first.
-SAMPLE_SIZES = [None, *sorted(minimum for minimum, _ in SAMPLE_SIZE_BONUS)]
+
+# The sample sizes at which the bonus changes, smallest first: a study below the first (or of
+# unknown size) gets no bonus. Each bucket runs up to the next threshold.
+THRESHOLDS = sorted(minimum for minimum, _ in SAMPLE_SIZE_BONUS)
+BUCKETS = [None, *THRESHOLDS]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A kind of study at low risk of bias, with the sample sizes that put its weight in range.
+
+    `min_size` None: any size down to an unknown one; `max_size` None: no upper limit. Outside
+    the studies of people the size does not count, and both are None.
+    """
+
+    design: str
+    min_size: int | None = None
+    max_size: int | None = None
+
+    def weight(self, sample_size: int | None) -> int:
+        return compute_weight(
+            design=self.design, sample_size=sample_size, risk_of_bias=RiskOfBias.LOW
+        ).value
 
 
 @dataclass
@@ -73,21 +99,27 @@ class VerdictShift:
     """One direction of change: how much weight, of what kind, to reach which verdict."""
 
     direction: str  # "down" (contradicting evidence) or "up" (supporting evidence)
-    weight: int  # extra weight in all; 0 when the verdict cannot move this way
+    weight: int  # the least extra weight in all; 0 when the verdict cannot move this way
     verdict: str = ""
     verdict_label: str = ""
     sentence: str = ""
+    # The most extra weight in all that still gives `verdict`; None: no upper limit.
+    most: int | None = None
+    count: int = 0  # how many studies the sentence names
+    each_least: int = 0  # what each of them weighs, at least
+    each_most: int | None = None  # and at most (None: no upper limit)
+    examples: list[Example] = field(default_factory=list)
 
 
 def _rank(verdict: Verdict) -> int | None:
     return SCALE.index(verdict) if verdict in SCALE else None
 
 
-def _smallest(moves, limit: int) -> int | None:
-    """Smallest x in 1..limit with moves(x) true, for a predicate that stays true once true."""
+def _smallest(moves, low: int, limit: int) -> int | None:
+    """Smallest x in low..limit with moves(x) true, for a predicate that stays true once true."""
     if not moves(limit):
         return None
-    low, high = 1, limit
+    high = limit
     while low < high:
         middle = (low + high) // 2
         if moves(middle):
@@ -106,109 +138,170 @@ def _moved(current: Verdict, new: Verdict, direction: str) -> bool:
     return new_rank > rank if direction == "up" else new_rank < rank
 
 
-def _smallest_study_weight(design: StudyDesign) -> list[tuple[int | None, int]]:
-    """(sample size, weight) for a study of this design at low risk of bias, smallest first."""
+def _bucket_weights(design: StudyDesign) -> list[int]:
+    """The weight of a study of this design at low risk of bias, in each sample-size bucket."""
     return [
-        (size, compute_weight(design=design, sample_size=size, risk_of_bias=RiskOfBias.LOW).value)
-        for size in SAMPLE_SIZES
+        compute_weight(design=design, sample_size=size, risk_of_bias=RiskOfBias.LOW).value
+        for size in BUCKETS
     ]
-
-
-def _carrier(design: StudyDesign, weight: int) -> int | None | bool:
-    """The smallest sample size at which one study of `design` weighs `weight`; False if none."""
-    for size, value in _smallest_study_weight(design):
-        if value >= weight:
-            return size
-    return False
 
 
 def max_study_weight() -> int:
     """The most one study (not a meta-analysis) can weigh by the weight rule."""
-    return max(value for design in STUDY_DESIGNS for _, value in _smallest_study_weight(design))
+    return max(max(_bucket_weights(design)) for design in STUDY_DESIGNS)
+
+
+def _in_range(design: StudyDesign, least: int, most: int | None) -> tuple[int, int] | None:
+    """The first and last sample-size buckets in which `design` weighs least..most."""
+    inside = [
+        index
+        for index, value in enumerate(_bucket_weights(design))
+        if value >= least and (most is None or value <= most)
+    ]
+    # The weights grow with the bucket, so the buckets inside the range are contiguous.
+    return (inside[0], inside[-1]) if inside else None
+
+
+def _example(design: StudyDesign, first: int, last: int) -> Example:
+    if design not in HUMAN_DESIGNS:
+        return Example(design=design.value)
+    return Example(
+        design=design.value,
+        min_size=BUCKETS[first],
+        max_size=BUCKETS[last + 1] - 1 if last + 1 < len(BUCKETS) else None,
+    )
+
+
+def examples_for(least: int, most: int | None) -> list[Example]:
+    """Kinds of study at low risk of bias that each weigh least..most by the weight rule.
+
+    The strongest design that fits leads, with the sample sizes that keep it in range; other
+    designs are named only when the same sizes keep them in range too (at most four).
+    """
+    found = [(d, span) for d in STUDY_DESIGNS if (span := _in_range(d, least, most))]
+    if not found:
+        span = _in_range(StudyDesign.META_ANALYSIS, least, most)
+        return [_example(StudyDesign.META_ANALYSIS, *span)] if span else []
+    lead, (first, last) = found[0]
+    if lead not in HUMAN_DESIGNS:
+        return [Example(design=d.value) for d, _ in found if d not in HUMAN_DESIGNS][:MAX_KINDS]
+    return [
+        _example(d, first, last)
+        for d, (f, la) in found
+        if d in HUMAN_DESIGNS and f <= first and la >= last
+    ][:MAX_KINDS]
 
 
 def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def study_kinds(weight: int) -> str:
-    """The kinds of study at low risk of bias that weigh at least `weight` each, in words.
+def _sizes(example: Example) -> str:
+    low, high = example.min_size, example.max_size
+    if low is None and high is None:
+        return ""
+    if low is None:
+        return f" of fewer than {high + 1} people"
+    if high is None:
+        return f" of {low} or more people"
+    return f" of {low} to {high} people"
 
-    Only the designs that need the smallest sample size are named, at most four, strongest
-    first: 17 -> "a randomised trial, cohort, case-control or cross-sectional study at low
-    risk of bias"; 60 -> "a randomised trial of 30 or more people at low risk of bias".
-    """
-    groups: dict[int | None, list[StudyDesign]] = {}
-    for design in STUDY_DESIGNS:
-        size = _carrier(design, weight)
-        if size is not False:
-            groups.setdefault(size, []).append(design)
-    if not groups:
-        size = _carrier(StudyDesign.META_ANALYSIS, weight)
-        if size is False:
-            return ""
-        groups[size] = [StudyDesign.META_ANALYSIS]
-    size = min(groups, key=lambda s: s or 0)
-    designs = groups[size][:MAX_KINDS]
+
+def describe(examples: list[Example]) -> str:
+    """ "a cohort, case-control or cross-sectional study of fewer than 30 people at low risk
+    of bias" ("" without examples). All examples share their sizes (see `examples_for`)."""
+    if not examples:
+        return ""
+    designs = [StudyDesign(e.design) for e in examples]
     names = [SHORT_NAME[d] for d in designs]
     if designs[-1] in NEEDS_STUDY:
         names[-1] += " study"
-    text = _join(names)
-    if size:
-        text += f" of {size} or more people"
+    text = _join(names) + _sizes(examples[0])
     article = "an" if text[0] in "aeiou" else "a"
     return f"{article} {text} at low risk of bias"
 
 
-def _sentence(direction: str, weight: int, verdict: Verdict) -> str:
-    stance = "contradicting" if direction == "down" else "supporting"
-    most = max_study_weight()
-    count = math.ceil(weight / most)
-    each = math.ceil(weight / count)
-    kinds = study_kinds(each)
+def study_kinds(weight: int, most: int | None = None) -> str:
+    """The kinds of study at low risk of bias that weigh `weight` (to `most`) each, in words."""
+    return describe(examples_for(weight, most))
+
+
+def _span(least: int, most: int | None) -> str:
+    if most is None:
+        return f"at least {least}"
+    if most == least:
+        return f"{least}"
+    return f"{least} to {most}"
+
+
+def _spread(least: int, most: int | None) -> tuple[int, int, int | None]:
+    """How many studies carry least..most in all, and what each weighs (least, most)."""
+    count = max(1, math.ceil(least / max_study_weight()))
+    while True:
+        each_least = math.ceil(least / count)
+        each_most = None if most is None else most // count
+        if each_most is None or each_least <= each_most or count >= len(COUNT_WORDS):
+            return count, each_least, each_most
+        count += 1
+
+
+def _sentence(shift: VerdictShift, verdict: Verdict) -> str:
+    stance = "contradicting" if shift.direction == "down" else "supporting"
+    kinds = describe(shift.examples)
     example = f" (for example {kinds})" if kinds else ""
-    if count == 1:
+    if shift.count == 1:
         return (
-            f"One {stance} study weighing at least {weight}{example} would make this "
-            f"{verdict.label}."
+            f"One {stance} study weighing {_span(shift.weight, shift.most)}{example} would make "
+            f"this {verdict.label}."
         )
-    number = COUNT_WORDS.get(count, str(count))
+    number = COUNT_WORDS.get(shift.count, str(shift.count))
     return (
-        f"{number} {stance} studies weighing at least {each} each, {weight} in all{example}, "
-        f"would make this {verdict.label}."
+        f"{number} {stance} studies weighing {_span(shift.each_least, shift.each_most)} each, "
+        f"{_span(shift.weight, shift.most)} in all{example}, would make this {verdict.label}."
     )
 
 
 def verdict_shift(*, pro: int, against: int, direction: str) -> VerdictShift:
-    """The smallest extra evidence in `direction` ("up" or "down") that moves the verdict."""
+    """The least extra evidence in `direction` ("up" or "down") that moves the verdict, and
+    the range of extra weight that gives the verdict it moves to."""
     current = verdict_for(pro, against)
     # Enough to reach Strong on either side from anywhere: Strong needs 80 % and 60 points.
     limit = 5 * (pro + against) + 100
 
-    def moves(extra):
-        if direction == "up":
-            return _moved(current, verdict_for(pro + extra, against), "up")
-        return _moved(current, verdict_for(pro, against + extra), "down")
+    def with_extra(extra):
+        return (
+            verdict_for(pro + extra, against)
+            if direction == "up"
+            else verdict_for(pro, against + extra)
+        )
 
-    weight = _smallest(moves, limit)
+    weight = _smallest(lambda extra: _moved(current, with_extra(extra), direction), 1, limit)
     if weight is None:
         return VerdictShift(
             direction=direction,
             weight=0,
             sentence=f"{current.label} is already as strong as it gets.",
         )
-    new = (
-        verdict_for(pro + weight, against)
-        if direction == "up"
-        else verdict_for(pro, against + weight)
-    )
-    return VerdictShift(
+    new = with_extra(weight)
+    # Past the new verdict the next one begins; the verdicts only move one way as weight grows.
+    beyond = _smallest(lambda extra: with_extra(extra) != new, weight, limit)
+    most = None if beyond is None else beyond - 1
+    count, each_least, each_most = _spread(weight, most)
+    shift = VerdictShift(
         direction=direction,
         weight=weight,
         verdict=new.value,
         verdict_label=new.label,
-        sentence=_sentence(direction, weight, new),
+        most=most,
+        count=count,
+        each_least=each_least,
+        each_most=each_most,
+        examples=examples_for(each_least, each_most)
+        if (each_most is None or each_least <= each_most)
+        else [],
     )
+    shift.sentence = _sentence(shift, new)
+    return shift
 
 
 def what_would_change(*, pro: int, against: int) -> list[VerdictShift]:

@@ -183,16 +183,27 @@ def _without_study(snapshot: dict, doi: str) -> dict:
     for stance in ("supporting", "contradicting"):
         data[stance] = [item for item in data[stance] or [] if item["study"]["doi"] != doi]
     data["mechanisms"] = [
-        {
-            **mechanism,
-            "steps": [
-                {**step, "citations": [r for r in step["citations"] if r["doi"] != doi]}
-                for step in mechanism["steps"]
-            ],
-        }
+        {**mechanism, "steps": [_step_without_study(step, doi) for step in mechanism["steps"]]}
         for mechanism in data["mechanisms"] or []
     ]
     return data
+
+
+# A step's level by the rule follows from its citations, which a retraction changes; an
+# editor's level (overridden) stays what the editor wrote.
+_STEP_DERIVED = ("computed_level", "computed_label", "support_reason")
+
+
+def _step_without_study(step: dict, doi: str) -> dict:
+    kept = {
+        **step,
+        "citations": [r for r in step["citations"] if r["doi"] != doi],
+        "provenance": [p for p in step.get("provenance") or [] if p["doi"] != doi],
+    }
+    derived = _STEP_DERIVED if step.get("overridden") else (*_STEP_DERIVED, "support_level")
+    for key in (*derived, "support_label"):
+        kept.pop(key, None)
+    return kept
 
 
 def change_note(*, study, notice, before, after: dict) -> str:

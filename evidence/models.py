@@ -11,7 +11,7 @@ from evidence.choices import EffectMeasure, RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.effects import EFFECT_FIELDS, describe_effect, effect_errors
 from evidence.notices import NoticeKind, headline, raises_concern, retracts
-from evidence.weights import Weight, compute_weight
+from evidence.weights import MAX_WEIGHT, Weight, compute_weight
 
 # More participants than any study has had; a larger number is a typing slip.
 SAMPLE_SIZE_MAX = 100_000_000
@@ -299,8 +299,8 @@ class Evidence(EffectData):
     weight_override = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        validators=[MaxValueValidator(100)],
-        help_text="Leave empty to use the weight rule. 0–100.",
+        validators=[MaxValueValidator(MAX_WEIGHT)],
+        help_text=f"Leave empty to use the weight rule. 0–{MAX_WEIGHT}.",
     )
     weight_override_reason = models.CharField("Reason for override", max_length=500, blank=True)
     weight = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -329,7 +329,7 @@ class Evidence(EffectData):
         constraints = [
             models.UniqueConstraint(fields=["claim", "study"], name="evidence_one_link_per_study"),
             models.CheckConstraint(
-                condition=Q(weight_override__isnull=True) | Q(weight_override__lte=100),
+                condition=Q(weight_override__isnull=True) | Q(weight_override__lte=MAX_WEIGHT),
                 name="evidence_override_at_most_100",
             ),
             models.CheckConstraint(

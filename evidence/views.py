@@ -12,7 +12,7 @@ from claims.editors import is_editor
 from claims.models import AnalysisVersion, Claim, PublishedClaim
 from editorial import moderation
 from editorial.moderation import AlreadyReviewed
-from evidence import crossref
+from evidence import crossref, weights
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import CROSSREF_FIELDS, ApproveForm, RejectForm, SubmissionForm
@@ -59,6 +59,7 @@ def study_detail(request, doi):
         {
             "study": study,
             "weight": study.weight(),
+            "max_weight": weights.MAX_WEIGHT,
             "notices": notices,
             "headline_notice": headline(notices),
             **published_citations(study),

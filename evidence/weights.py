@@ -41,6 +41,8 @@ HUMAN_DESIGNS = {
 
 # (minimum sample size, bonus), largest first.
 SAMPLE_SIZE_BONUS = ((1000, 20), (300, 15), (100, 10), (30, 5))
+# The smallest study of people that earns a size bonus: smaller ones count as imprecise.
+MIN_BONUS_SAMPLE_SIZE = min(minimum for minimum, _ in SAMPLE_SIZE_BONUS)
 
 RISK_OF_BIAS_ADJUSTMENT = {
     RiskOfBias.LOW: 0,

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -9,10 +11,10 @@ from django.utils.text import Truncator
 
 from claims.models import Claim
 from claimsite.inlines import NumberedInlineFormSet, ParentChecksUniqueForm
-from evidence.admin import StudyLabelsMixin
+from evidence.admin import StudyLabelsMixin, study_label
 from evidence.doi import find_dois
 from evidence.models import Study
-from mechanisms.models import CausalStep, Mechanism
+from mechanisms.models import CausalStep, Mechanism, Provenance, StepCitation
 
 RETURN_TO = "_return_to"
 
@@ -39,7 +41,88 @@ def cite_dois_in_text(step):
     """A DOI written in the step's text makes the study with that DOI a cited study, so the
     editor enters a citation once. DOIs the site does not know stay plain links."""
     known = Study.objects.filter(doi__in=find_dois(step.text))
-    step.cited_studies.add(*known)
+    step.cite(*known)
+
+
+# One box of cited studies per provenance: the editor says what each study shows for the step
+# by the box it goes in (a study in two boxes is refused).
+PROVENANCE_FIELDS = {
+    "cited_in_people": (Provenance.PEOPLE, "Cited: measured directly in people"),
+    "cited_elsewhere": (
+        Provenance.OTHER_SETTING,
+        "Cited: measured in another setting (animals, cells, other people)",
+    ),
+    "cited_as_background": (Provenance.BACKGROUND, "Cited as background"),
+}
+
+
+def _cited_field(label, help_text=""):
+    return forms.ModelMultipleChoiceField(
+        queryset=Study.objects.all(), required=False, label=label, help_text=help_text
+    )
+
+
+class CausalStepForm(ParentChecksUniqueForm):
+    """A step with its citations, in three boxes by what each study shows for it."""
+
+    cited_in_people = _cited_field(PROVENANCE_FIELDS["cited_in_people"][1])
+    cited_elsewhere = _cited_field(PROVENANCE_FIELDS["cited_elsewhere"][1])
+    cited_as_background = _cited_field(
+        PROVENANCE_FIELDS["cited_as_background"][1],
+        "The support level follows from these boxes: two studies measuring the step in people "
+        "verify it, one supports it, background or another setting only is limited "
+        "evidence. A DOI in the text is added by its study's design.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = {key: [] for key in PROVENANCE_FIELDS}
+        if self.instance.pk:
+            for citation in self.instance.citations.all():
+                for key, (provenance, _) in PROVENANCE_FIELDS.items():
+                    if citation.provenance == provenance:
+                        chosen[key].append(citation.study_id)
+        m2m = CausalStep._meta.get_field("cited_studies")
+        for key in PROVENANCE_FIELDS:
+            field = self.fields[key]
+            field.initial = chosen[key]
+            field.widget = AutocompleteSelectMultiple(m2m, admin.site, choices=field.choices)
+            field.label_from_instance = study_label
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = {}
+        for key in PROVENANCE_FIELDS:
+            for study in cleaned.get(key) or []:
+                if study.pk in seen:
+                    self.add_error(
+                        key,
+                        f"{study.doi} is already under “{PROVENANCE_FIELDS[seen[study.pk]][1]}”: "
+                        "put each study in one box, by what it shows for this step.",
+                    )
+                seen.setdefault(study.pk, key)
+        if (
+            cleaned.get("support_override")
+            and not (cleaned.get("support_override_reason") or "").strip()
+        ):
+            self.add_error(
+                "support_override_reason", "Say why: readers see the reason beside the level."
+            )
+        return cleaned
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        wanted = {
+            study.pk: provenance
+            for key, (provenance, _) in PROVENANCE_FIELDS.items()
+            for study in self.cleaned_data.get(key) or []
+        }
+        step = self.instance
+        step.citations.exclude(study_id__in=wanted).delete()
+        for study_id, provenance in wanted.items():
+            StepCitation.objects.update_or_create(
+                step=step, study_id=study_id, defaults={"provenance": provenance}
+            )
 
 
 class MechanismInline(admin.StackedInline):
@@ -86,10 +169,24 @@ class MechanismInline(admin.StackedInline):
 class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
     model = CausalStep
     formset = CausalStepFormSet
-    form = ParentChecksUniqueForm
+    form = CausalStepForm
     extra = 2
-    fields = ("order", "text", "support_level", "cited_studies")
-    autocomplete_fields = ("cited_studies",)
+    fields = (
+        "order",
+        "text",
+        *PROVENANCE_FIELDS,
+        "support_by_rule",
+        "support_override",
+        "support_override_reason",
+    )
+    readonly_fields = ("support_by_rule",)
+
+    @admin.display(description="Support level by the rule")
+    def support_by_rule(self, step):
+        if not step.pk:
+            return "Follows from the cited studies when you save."
+        support = step.support(list(step.citations.all()))
+        return f"{support.computed_label}: {support.reason}"
 
     class Media:
         # Labels the autocomplete's search fields for screen readers (see the file).
@@ -105,9 +202,10 @@ class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
                 "Markdown. A DOI written here (e.g. 10.1234/abcd) of a study on the site "
                 "becomes one of the step's cited studies when you save."
             )
-        if db_field.name == "cited_studies":
-            field.help_text = "Filled from the DOIs in the text; add others here."
         return field
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("citations__study")
 
 
 @admin.register(Mechanism)

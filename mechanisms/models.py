@@ -1,14 +1,17 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from claims.markdown import render_markdown
+from mechanisms.support import (
+    Citation,
+    Provenance,
+    Support,
+    SupportLevel,
+    default_provenance,
+    support_for,
+)
 
-
-class SupportLevel(models.TextChoices):
-    VERIFIED = "verified", "Verified by multiple studies"
-    SUPPORTED = "supported", "Supported by evidence"
-    LIMITED = "limited", "Limited evidence"
-    HYPOTHESIS = "hypothesis", "Hypothesis"
-    CONTRADICTED = "contradicted", "Contradicted by evidence"
+__all__ = ["CausalStep", "Mechanism", "Provenance", "StepCitation", "SupportLevel"]
 
 
 class Mechanism(models.Model):
@@ -42,9 +45,21 @@ class CausalStep(models.Model):
     order = models.PositiveSmallIntegerField()
     text = models.TextField(help_text="Markdown. Cite studies by DOI in the text as well.")
     text_html = models.TextField(blank=True, editable=False)
-    support_level = models.CharField(max_length=20, choices=SupportLevel.choices)
+    # The support level follows from the citations (mechanisms/support.py); an editor may set
+    # another one, with a reason readers see.
+    support_override = models.CharField(
+        "Support level set by an editor",
+        max_length=20,
+        choices=SupportLevel.choices,
+        blank=True,
+        help_text="Leave empty to use the rule: the level follows from what the cited "
+        "studies show for this step.",
+    )
+    support_override_reason = models.CharField(
+        "Reason for the support level", max_length=500, blank=True
+    )
     cited_studies = models.ManyToManyField(
-        "evidence.Study", blank=True, related_name="cited_in_steps"
+        "evidence.Study", blank=True, related_name="cited_in_steps", through="StepCitation"
     )
 
     class Meta:
@@ -56,6 +71,59 @@ class CausalStep(models.Model):
     def __str__(self):
         return f"Step {self.order} of {self.mechanism}"
 
+    def clean(self):
+        if self.support_override and not self.support_override_reason.strip():
+            raise ValidationError(
+                {"support_override_reason": "Say why: readers see the reason beside the level."}
+            )
+
+    def support(self, citations=None) -> Support:
+        """The step's support level by the rule, or the editor's; `citations` are its
+        StepCitation rows with their studies (prefetched), read from the database if None."""
+        if citations is None:
+            citations = self.citations.select_related("study")
+        return support_for(
+            citations=[
+                Citation(doi=c.study.doi, provenance=c.provenance, retracted=c.study.retracted)
+                for c in citations
+            ],
+            override=self.support_override,
+            override_reason=self.support_override_reason.strip(),
+        )
+
+    def cite(self, *studies):
+        """Cite `studies`, each with what its design most likely shows (an editor may change
+        it); studies already cited keep theirs."""
+        for study in studies:
+            StepCitation.objects.get_or_create(
+                step=self, study=study, defaults={"provenance": default_provenance(study.design)}
+            )
+
     def save(self, *args, **kwargs):
         self.text_html = render_markdown(self.text)
         super().save(*args, **kwargs)
+
+
+class StepCitation(models.Model):
+    """A study cited by a causal step, and what it shows for that step."""
+
+    step = models.ForeignKey(
+        CausalStep, on_delete=models.CASCADE, related_name="citations", db_column="causalstep_id"
+    )
+    study = models.ForeignKey(
+        "evidence.Study", on_delete=models.CASCADE, related_name="step_citations"
+    )
+    provenance = models.CharField(
+        "What it shows for the step",
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.BACKGROUND,
+    )
+
+    class Meta:
+        # The table the plain many-to-many field had, so existing citations stay where they are.
+        db_table = "mechanisms_causalstep_cited_studies"
+        unique_together = [("step", "study")]
+
+    def __str__(self):
+        return f"{self.study} ({self.get_provenance_display().lower()})"

@@ -5,7 +5,7 @@ import itertools
 from claims.models import Claim, ClaimType
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.models import Evidence, GoldStandardDesign, Study
-from mechanisms.models import CausalStep, Mechanism, SupportLevel
+from mechanisms.models import CausalStep, Mechanism
 
 _counter = itertools.count(1)
 
@@ -55,9 +55,8 @@ def make_mechanism(claim, rank=1, steps=2, cite=(), **fields) -> Mechanism:
             mechanism=mechanism,
             order=order,
             text=f"Step {order} happens.",
-            support_level=SupportLevel.SUPPORTED,
         )
-        step.cited_studies.add(*cite)
+        step.cite(*cite)
     return mechanism
 
 

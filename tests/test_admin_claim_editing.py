@@ -135,8 +135,13 @@ def test_saving_a_mechanisms_steps_returns_to_the_claim(editor_client):
         **rows(
             "steps",
             [
-                {"order": "1", "text": "First this.", "support_level": "supported"},
-                {"order": "2", "text": "Then that.", "support_level": "limited"},
+                {"order": "1", "text": "First this."},
+                {
+                    "order": "2",
+                    "text": "Then that.",
+                    "support_override": "limited",
+                    "support_override_reason": "Plausible.",
+                },
             ],
         ),
     }
@@ -179,7 +184,6 @@ def test_a_doi_in_a_steps_text_cites_the_study_the_site_knows(editor_client):
                 {
                     "order": "1",
                     "text": "Stores rise (doi:10.1080/KNOWN.1; see also 10.1080/unknown.2).",
-                    "support_level": "supported",
                 }
             ],
         ),
@@ -310,3 +314,81 @@ def test_the_study_autocomplete_shows_doi_authors_year_and_title(editor_client):
     assert response.status_code == 200, response.content
     texts = [r["text"] for r in response.json()["results"]]
     assert texts == ["10.1080/auto.1 — Doe (2019) Creatine and strength"]
+
+
+def test_an_editor_says_what_each_cited_study_shows_for_a_step(editor_client):
+    from mechanisms.models import StepCitation
+
+    claim = make_claim()
+    trial, review = make_study(), make_study(design="mechanistic_review")
+    mechanism = make_mechanism(claim, steps=0)
+    data = {
+        "claim": str(claim.pk),
+        "rank": "1",
+        "title": mechanism.title,
+        "how_it_works": "How.",
+        "simple_terms": "Simply.",
+        **rows(
+            "steps",
+            [
+                {
+                    "order": "1",
+                    "text": "Stores rise.",
+                    "cited_in_people": [str(trial.pk)],
+                    "cited_as_background": [str(review.pk)],
+                }
+            ],
+        ),
+    }
+    response = editor_client.post(f"/admin/mechanisms/mechanism/{mechanism.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    step = mechanism.steps.get()
+    assert {(c.study_id, c.provenance) for c in StepCitation.objects.filter(step=step)} == {
+        (trial.pk, "people"),
+        (review.pk, "background"),
+    }
+    assert step.support().label == "Supported by evidence"
+    # The form shows each study in its box again.
+    page = editor_client.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/change/").content
+    assert f'<option value="{trial.pk}" selected' in page.decode()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {"support_override": "verified", "support_override_reason": ""},
+            "Say why: readers see the reason beside the level.",
+        ),
+        ({"cited_elsewhere": ["STUDY"]}, "put each study in one box"),
+    ],
+)
+def test_a_step_is_refused_without_a_reason_or_with_a_study_in_two_boxes(
+    editor_client, row, message
+):
+    claim = make_claim()
+    trial = make_study()
+    mechanism = make_mechanism(claim, steps=0)
+    row = {k: ([str(trial.pk)] if v == ["STUDY"] else v) for k, v in row.items()}
+    data = {
+        "claim": str(claim.pk),
+        "rank": "1",
+        "title": mechanism.title,
+        "how_it_works": "How.",
+        "simple_terms": "Simply.",
+        **rows(
+            "steps",
+            [{"order": "1", "text": "Stores rise.", "cited_in_people": [str(trial.pk)], **row}],
+        ),
+    }
+    response = editor_client.post(f"/admin/mechanisms/mechanism/{mechanism.pk}/change/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not mechanism.steps.exists()
+
+
+def test_the_step_form_shows_the_level_the_rule_gives(editor_client):
+    claim = make_claim()
+    mechanism = make_mechanism(claim, steps=1, cite=[make_study(), make_study()])
+    page = editor_client.get(f"/admin/mechanisms/mechanism/{mechanism.pk}/change/").content
+    assert "Verified by multiple studies: 2 studies measured this in people." in page.decode()

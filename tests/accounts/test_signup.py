@@ -44,8 +44,8 @@ def test_the_gate_on_the_claim_page_links_to_sign_up_and_back(client, db):
     claim = make_published_claim()
     html = client.get(claim.get_absolute_url()).content.decode()
     assertInHTML(
-        f'<a class="button" href="/accounts/signup/?next=%2Fclaims%2F{claim.slug}%2F">'
-        "Sign up to see full verdict</a>",
+        f'<a class="button" href="/accounts/signup/?next=%2Fclaims%2F{claim.slug}%2F" '
+        'aria-describedby="gate-what">Sign up to see full verdict</a>',
         html,
     )
 

@@ -23,15 +23,15 @@ def test_a_reader_sees_low_certainty_why_and_what_would_change_it(
     live_server, page, demo_data, screenshot
 ):
     page.goto(live_server.url + CLAIM)
-    assert page.get_by_text("Low certainty", exact=True).is_visible()
+    assert page.get_by_text("Strong Support · low certainty", exact=True).is_visible()
     reason = page.get_by_text(re.compile(r"Only 18 participants across the studies of people"))
     assert not reason.is_visible()
     page.get_by_text("Why low?").click()
     assert reason.is_visible()
     assert page.get_by_role("heading", name="What would change this verdict").is_visible()
     assert page.get_by_text(
-        "One contradicting study weighing at least 17 (for example a randomised trial, cohort, "
-        "case-control or cross-sectional study at low risk of bias) would make this "
+        "One contradicting study weighing 17 to 35 (for example a cohort, case-control or "
+        "cross-sectional study of fewer than 30 people at low risk of bias) would make this "
         "Moderate Support."
     ).is_visible()
     assert page.get_by_text("The verdict holds under 2 of 4 checks.").is_visible()
@@ -63,7 +63,7 @@ def test_the_toggles_work_as_links_without_javascript(live_server, browser, demo
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + CLAIM)
-    assert page.get_by_text("Low certainty", exact=True).is_visible()
+    assert page.get_by_text("Strong Support · low certainty", exact=True).is_visible()
     page.get_by_text("Why low?").click()
     assert page.get_by_text(re.compile(r"Only 18 participants")).is_visible()
     for label, (pro, verdict, outcome) in TOGGLES.items():
@@ -82,7 +82,7 @@ def test_the_home_list_shows_certainty_on_every_card_and_filters_by_it(
     page.goto(live_server.url + "/")
     cards = page.locator(".claim-card")
     assert cards.count() == 10
-    assert page.locator(".claim-card .certainty").count() == 10
+    assert page.locator(".claim-card .verdict__certainty").count() == 10
     page.get_by_role("navigation", name="Certainty").get_by_role("link", name="High").click()
     page.wait_for_load_state()
     assert cards.count() == 2

@@ -19,7 +19,8 @@ def test_a_phone_shows_the_verdict_tallies_and_the_way_to_the_evidence_first(
     page.goto(live_server.url + CLAIM)
     for locator in (
         page.locator(".claim-header .verdict"),
-        page.locator(".claim-header .certainty").first,
+        page.locator(".claim-header .verdict__certainty"),
+        page.locator(".claim-header .headline-sentence"),
         page.locator(".tally--pro"),
         page.locator(".tally--against"),
         page.get_by_role("link", name="Jump to the evidence"),

@@ -66,9 +66,9 @@ def test_an_editor_creates_and_publishes_a_whole_claim_from_one_screen(
     page.locator("#id_steps-0-text").fill(
         "Supplements raise muscle phosphocreatine (10.1080/02640414.2024.2321021)."
     )
-    page.locator("#id_steps-0-support_level").select_option("supported")
     page.locator("#id_steps-1-text").fill("More phosphocreatine allows more work per set.")
-    page.locator("#id_steps-1-support_level").select_option("limited")
+    page.locator("#id_steps-1-support_override").select_option("limited")
+    page.locator("#id_steps-1-support_override_reason").fill("Plausible from how muscle uses it.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_load_state()
     claim = Claim.objects.get(statement=STATEMENT)

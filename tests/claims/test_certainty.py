@@ -190,7 +190,7 @@ def test_suggestions_answer_each_downgrade():
     domains = [s.domain for s in suggestions_for(certainty)]
     assert domains == ["imprecision", "risk_of_bias", "inconsistency", "indirectness"]
     texts = " ".join(s.text for s in suggestions_for(certainty))
-    assert "at least 400 participants" in texts
+    assert "at least 400 in all across the studies of people" in texts
     assert "pre-registered replication" in texts
     assert "blinded" in texts and "concealed allocation" in texts
     assert "claim's own population" in texts
@@ -199,6 +199,35 @@ def test_suggestions_answer_each_downgrade():
 def test_only_mechanistic_evidence_suggests_a_trial_in_people():
     (first, *_) = suggestions_for(rate(item(design="animal", n=None, weight=10)))
     assert first.domain == "start" and "trial in people" in first.text
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [[], [item(design="rct", n=500, retracted=True)]],
+    ids=["no studies", "only retracted studies"],
+)
+def test_without_any_study_the_suggestions_do_not_call_the_evidence_mechanistic(evidence):
+    certainty = rate(*evidence)
+    texts = " ".join(s.text for s in suggestions_for(certainty))
+    assert "only mechanistic" not in texts
+    assert "no study bears on it yet" in texts
+
+
+def test_a_study_of_unknown_size_is_unknown_not_zero_participants():
+    (reason,) = [r.reason for r in rate(item(n=None)).ratings if r.domain == "imprecision"]
+    assert "unknown" in reason and not reason.startswith("Only 0")
+    assert "No participants to count" not in reason
+    certainty = rate(item(n=50), item(n=None))
+    (reason,) = [r.reason for r in certainty.ratings if r.domain == "imprecision"]
+    assert reason.startswith("Only 50 participants across the studies of people (and 1 study of")
+    assert "unknown size" in reason
+
+
+def test_without_studies_of_people_no_participants_are_counted():
+    (reason,) = [
+        r.reason for r in rate(item(design="animal", n=40)).ratings if r.domain == "imprecision"
+    ]
+    assert reason.startswith("No study of people")
 
 
 def test_high_certainty_suggests_nothing():

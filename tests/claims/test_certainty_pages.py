@@ -18,9 +18,11 @@ def demo(db):
 
 def test_the_reference_claim_shows_low_certainty_beside_its_verdict(client, demo):
     html = client.get(CLAIM).content.decode()
-    verdict = html.index("Strong Support</span>")
-    badge = html.index("Low certainty")
-    assert 0 < badge - verdict < 200
+    # One phrase, in one badge: the verdict never appears without its certainty.
+    assert (
+        '<span class="verdict verdict--strong_support verdict--large verdict--tentative">'
+        'Strong Support<span class="verdict__certainty"> · low certainty</span></span>'
+    ) in html
     assert "<summary>Why low?</summary>" in html
     assert "Only 18 participants across the studies of people, fewer than 100" in html
     assert "Starts at High: 1 of 1 study is a randomised trial or meta-analysis." in html
@@ -30,8 +32,8 @@ def test_the_reference_claim_says_what_would_change_its_verdict(client, demo):
     html = client.get(CLAIM).content.decode()
     assert "What would change this verdict" in html
     assert (
-        "One contradicting study weighing at least 17 (for example a randomised trial, cohort, "
-        "case-control or cross-sectional study at low risk of bias) would make this "
+        "One contradicting study weighing 17 to 35 (for example a cohort, case-control or "
+        "cross-sectional study of fewer than 30 people at low risk of bias) would make this "
         "Moderate Support."
     ) in html
     assert "Strong Support is already as strong as it gets." in html
@@ -89,7 +91,8 @@ def test_old_versions_keep_the_certainty_they_had(client, db):
     v1, v2 = claim.versions.order_by("number")
     assert (v1.certainty, v2.certainty) == ("high", "low")
     old = client.get(v1.get_absolute_url()).content.decode()
-    assert "High certainty" in old and "Low certainty" not in old
+    assert 'Strong Support<span class="verdict__certainty"> · high certainty' in old
+    assert "low certainty" not in old
 
 
 def test_the_compare_page_shows_a_change_of_certainty(client, db):
@@ -111,7 +114,7 @@ def test_an_editor_override_is_shown_as_one(client, db):
     make_evidence(claim, make_study(sample_size=20))
     publish(claim)
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert "Moderate certainty" in html and "editor override" in html
+    assert "· moderate certainty</span>" in html and "certainty set by an editor" in html
     assert "Editor override: Moderate instead of Low by the rule — Crossover." in html
 
 
@@ -122,7 +125,29 @@ def test_members_see_suggestions_from_the_downgrades_and_readers_the_gate(client
     client.force_login(User.objects.get(username="member"))
     html = client.get(CLAIM).content.decode()
     assert "What would answer this claim" in html
-    assert "A randomised trial of at least 400 participants" in html
+    assert "More participants: at least 400 in all across the studies of people" in html
+
+
+def test_the_gold_standard_and_the_suggestions_agree_on_participant_numbers(client, demo):
+    """The suggestion asks for 400 participants in all; no study the editors describe as
+    settling a claim with too few participants asks for fewer in all."""
+    import re
+
+    from claims.certainty import IMPRECISION_SERIOUS
+
+    client.force_login(User.objects.get(username="member"))
+    checked = 0
+    for claim in Claim.objects.published():
+        html = client.get(claim.get_absolute_url()).content.decode()
+        if "More participants: at least" not in html:
+            continue
+        gold = html[html.index('id="gold-heading"') : html.index("What would answer this")]
+        pooled = [
+            int(n.replace(" ", "")) for n in re.findall(r"([\d ]+) pooled participants", gold)
+        ]
+        assert all(n >= IMPRECISION_SERIOUS for n in pooled), (claim.slug, pooled)
+        checked += 1
+    assert checked >= 3
 
 
 def test_an_observational_claim_is_raised_by_an_editors_judgement(client, db):
@@ -130,7 +155,7 @@ def test_an_observational_claim_is_raised_by_an_editors_judgement(client, db):
     make_evidence(claim, make_study(design=StudyDesign.COHORT, sample_size=5000))
     publish(claim)
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert "Moderate certainty" in html
+    assert "· moderate certainty</span>" in html
     assert "Risk falls with each step." in html
 
 
@@ -200,7 +225,7 @@ def test_indirect_evidence_is_flagged_and_costs_a_level(client, db):
     publish(claim)
     html = client.get(claim.get_absolute_url()).content.decode()
     assert "Indirect evidence</span>" in html
-    assert "Moderate certainty" in html
+    assert "· moderate certainty</span>" in html
 
 
 def test_the_claim_page_varies_on_htmx_headers(client, demo):

@@ -101,3 +101,14 @@ def test_search_reads_the_published_words_not_the_working_copy(client, db):
     html = client.get("/", {"q": "endurance"}).content.decode()
     assert "Caffeine improves <mark>endurance</mark>." in html
     assert "No claims match" in client.get("/", {"q": "sprinting"}).content.decode()
+
+
+def test_the_certainty_method_takes_its_participant_thresholds_from_the_rule(
+    client, db, monkeypatch
+):
+    from claims import certainty
+
+    monkeypatch.setattr(certainty, "IMPRECISION_SERIOUS", 350)
+    monkeypatch.setattr(certainty, "IMPRECISION_VERY_SERIOUS", 90)
+    html = client.get("/").content.decode()
+    assert "fewer than 350, and fewer than 90 for two levels" in html

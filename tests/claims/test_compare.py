@@ -41,7 +41,8 @@ def crafted(db):
     claim.evidence.get(study=removed).delete()
     make_evidence(claim, make_study(title="Added trial"), stance=Stance.CONTRADICTS)
     steps = {step.order: step for step in primary.steps.all()}
-    steps[1].support_level = SupportLevel.VERIFIED
+    steps[1].support_override = SupportLevel.VERIFIED
+    steps[1].support_override_reason = "Two trials since."
     steps[1].save()
     steps[2].text = "Step 2 happens faster."
     steps[2].save()
@@ -65,8 +66,11 @@ def test_the_comparison_names_every_kind_of_change(crafted):
     assert {(h.label, h.before, h.after) for h in c.headline} >= {
         ("Pro", 115, 70),
         ("Against", 0, 60),
-        ("Verdict", "Strong Support", "Mixed Evidence"),
     }
+    # The verdict is compared as the headline reads it, with its certainty.
+    (verdict,) = [h for h in c.headline if h.label == "Verdict"]
+    assert verdict.before == f"Strong Support · {v1.analysis.certainty.label.lower()} certainty"
+    assert verdict.after == f"Mixed Evidence · {v2.analysis.certainty.label.lower()} certainty"
     assert c.texts[0].label == "Statement"
     assert ("insert", "and untrained") in [(w.op, w.text) for w in c.texts[0].words]
     kinds = {(s.title, s.kind) for s in c.studies}
@@ -95,8 +99,8 @@ def test_the_compare_page_shows_each_kind_of_change(client, crafted):
     html = client.get(f"/claims/{claim.slug}/compare/1/2/").content.decode()
     for text in (
         "What changed from v1 to v2",
-        "Strong Support</del>",
-        "Mixed Evidence</ins>",
+        "Strong Support · low certainty</del>",
+        "Mixed Evidence · very low certainty</ins>",
         "<ins>and untrained</ins>",
         "Added</span>",
         "Removed</span>",
@@ -107,7 +111,9 @@ def test_the_compare_page_shows_each_kind_of_change(client, crafted):
         "Reordered mechanism",
         "Step moved",
         "Support level changed",
-        "<del>Supported by evidence</del> → <ins>Verified by multiple studies</ins>",
+        "<del>Hypothesis</del> → <ins>Verified by multiple studies</ins> · <span "
+        'class="change__why">editor’s judgement: Two trials since. · by the rule: '
+        "Hypothesis</span>",
         "Step 2 reworded",
         "<del>happens.</del> <ins>happens faster.</ins>",
     ):

@@ -110,7 +110,7 @@ def _mechanism_texts(study):
 
 def _causal_step(study):
     mechanism = make_mechanism(make_claim(), steps=0)
-    step = mechanism.steps.create(order=1, text=f"See {study.doi}.", support_level="supported")
+    step = mechanism.steps.create(order=1, text=f"See {study.doi}.")
     return step.text_html
 
 

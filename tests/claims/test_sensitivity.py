@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from claims import sensitivity
 from claims.sensitivity import sensitivity_checks, summary
 from claims.verdicts import Verdict
 from tests.claims.snapshot_items import item
@@ -39,6 +40,28 @@ def test_each_check_keeps_only_its_evidence():
     assert (checks["low_bias"].pro, checks["low_bias"].against) == (55, 20)
     assert (checks["n30"].pro, checks["n30"].against) == (35, 0)
     assert (checks["no_overrides"].pro, checks["no_overrides"].against) == (90, 20)
+
+
+def test_randomised_trials_only_keeps_meta_analyses_as_the_certainty_rule_does():
+    evidence = [
+        item(weight=80, design="meta_analysis", n=700, bias="low"),
+        item(weight=55, design="rct", n=20, bias="low"),
+        item(stance="contradicts", weight=35, design="cohort", n=30, bias="low"),
+    ]
+    checks = checks_by_key(evidence, Verdict.STRONG_SUPPORT)
+    assert (checks["rct"].pro, checks["rct"].against) == (135, 0)
+
+
+def test_the_size_check_takes_its_threshold_from_the_weight_rule(monkeypatch):
+    from evidence import weights
+
+    # The smallest sample size the weight rule rewards is the check's threshold.
+    assert (
+        sensitivity.MIN_SAMPLE_SIZE
+        == weights.MIN_BONUS_SAMPLE_SIZE
+        == min(minimum for minimum, _ in weights.SAMPLE_SIZE_BONUS)
+    )
+    assert "Studies of 30 or more people" in [label for _, label, *_ in sensitivity.CHECKS]
 
 
 def test_a_retracted_study_stays_at_zero_without_overrides():

@@ -97,7 +97,7 @@ def test_v1_still_renders_what_v1_said_after_everything_changed(client, db):
     assert "Rewritten statement of the claim." in current
     assertInHTML(
         '<p class="study-card__weight">Weight <strong>90</strong> '
-        '<span class="override">editor override (rule: 55) — Re-assessed</span></p>',
+        '<span class="override">· the rule gives 55 · raised by an editor: Re-assessed</span></p>',
         current,
     )
 

@@ -1,3 +1,5 @@
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
@@ -72,7 +74,8 @@ def test_the_study_page_lists_each_citing_claim_with_its_stance(client, db):
     assertInHTML('<span class="stance stance--supports">Supports</span>', html)
     assertInHTML('<span class="stance stance--contradicts">Contradicts</span>', html)
     assert "Creatine helps." in html and "Stretching prevents injury." in html
-    assert "editor override: Indirect outcome" in html
+    lowered = r"weight 10 · the rule gives \d+ · lowered by an editor: Indirect outcome"
+    assert re.search(lowered, html)
 
 
 def test_a_retracted_study_is_flagged(client, db):
@@ -126,3 +129,24 @@ def test_the_study_page_shows_what_was_published_not_the_working_copy(client, db
     assert "Unpublished rewording." not in html
     assertInHTML('<span class="stance stance--contradicts">Contradicts</span>', html, count=0)
     assert "A draft nobody may see." not in html
+
+
+def test_the_study_page_takes_the_weight_limit_from_the_weight_rule(client, db, monkeypatch):
+    from evidence import weights
+
+    # A rule with a lower ceiling: the page says so from the rule, not from a typed 100.
+    monkeypatch.setattr(weights, "MAX_WEIGHT", 90)
+    make_study(doi="10.5555/ceiling", design="meta_analysis", sample_size=5000, risk_of_bias="low")
+    html = client.get("/studies/10.5555/ceiling/").content.decode()
+    assert "Weight by the rule (kept within 0–90)" in html
+
+
+def test_the_weight_override_limit_comes_from_the_weight_rule():
+    from django.core.validators import MaxValueValidator
+
+    from evidence.models import Evidence
+    from evidence.weights import MAX_WEIGHT
+
+    field = Evidence._meta.get_field("weight_override")
+    limits = [v.limit_value for v in field.validators if isinstance(v, MaxValueValidator)]
+    assert limits == [MAX_WEIGHT] and f"0–{MAX_WEIGHT}" in field.help_text

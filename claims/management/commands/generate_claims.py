@@ -35,7 +35,7 @@ from claims.sensitivity import sensitivity_checks
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.models import Evidence, GoldStandardDesign, Study
-from mechanisms.models import CausalStep, Mechanism, SupportLevel
+from mechanisms.models import CausalStep, Mechanism, Provenance, StepCitation, SupportLevel
 
 CLAIM_SLUG_PREFIX = "generated-"
 STUDY_DOI_PREFIX = "10.5555/generated."
@@ -252,12 +252,17 @@ class Command(BaseCommand):
         CausalStep.objects.bulk_create(
             step for plan in plans for m in plan["mechanisms"] for step in m.planned_steps
         )
-        CausalStep.cited_studies.through.objects.bulk_create(
-            CausalStep.cited_studies.through(causalstep_id=step.pk, study_id=study.pk)
+        for plan in plans:
+            for m in plan["mechanisms"]:
+                for step in m.planned_steps:
+                    for citation in step.planned_citations:
+                        citation.step = step
+        StepCitation.objects.bulk_create(
+            citation
             for plan in plans
             for m in plan["mechanisms"]
             for step in m.planned_steps
-            for study in step.planned_citations
+            for citation in step.planned_citations
         )
         versions = []
         for plan in plans:
@@ -331,15 +336,17 @@ class Command(BaseCommand):
             mechanism.planned_steps = []
             for order in range(1, r.randint(2, 4) + 1):
                 text = r.choice(STEP_TEXTS)
-                step = CausalStep(
-                    order=order,
-                    text=text,
-                    text_html=self.rendered(text),
-                    support_level=r.choice(SupportLevel.values),
-                )
+                step = CausalStep(order=order, text=text, text_html=self.rendered(text))
+                if r.random() < 0.1:
+                    # Now and then an editor's judgement, as real claims have.
+                    step.support_override = r.choice(SupportLevel.values)
+                    step.support_override_reason = "An editor's judgement of the cited studies."
                 # Steps cite studies of the first version, so every version cites the same.
                 citable = [link.study for link in first_published]
-                step.planned_citations = r.sample(citable, min(len(citable), r.randint(0, 2)))
+                step.planned_citations = [
+                    StepCitation(study=study, provenance=r.choice(Provenance.values))
+                    for study in r.sample(citable, min(len(citable), r.randint(0, 2)))
+                ]
                 mechanism.planned_steps.append(step)
             mechanisms.append(mechanism)
         designs = []
@@ -408,7 +415,7 @@ class Command(BaseCommand):
                 mechanism_item(
                     m,
                     steps=m.planned_steps,
-                    cited_studies=lambda step: step.planned_citations,
+                    citations=lambda step: step.planned_citations,
                 )
                 for m in plan["mechanisms"]
             ],
