@@ -22,6 +22,7 @@ from claims.caching import (
     latest_publication_stamp,
     reader_page,
     version_stamp,
+    version_text,
 )
 from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
@@ -136,10 +137,29 @@ def _render_claim_page(request, context, *, version=None):
     else:
         if version is not None:
             context["analysis_html"] = analysis_fragment(request, version=version, context=context)
+            context["cite"] = _cite(request, context["claim"], version)
         response = render(request, "claims/claim_detail.html", context)
     # One URL answers with the page or the section: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _cite(request, claim, version) -> dict:
+    """ "Cite this claim" for the version shown, rendered once per version (citeproc is slow)."""
+    from claims.citation_views import cite_this_claim
+
+    texts = version_text(
+        request,
+        kind="cite",
+        version=version,
+        build=lambda: cite_this_claim(request, version, claim.slug),
+    )
+    return {
+        **texts,
+        "slug": claim.slug,
+        "number": version.number,
+        "is_current": version.pk == claim.current_version_id,
+    }
 
 
 @reader_page(claim_stamp)

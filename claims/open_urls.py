@@ -1,0 +1,40 @@
+"""What the site offers besides its pages: citations, feeds, the sitemap (issue 17)."""
+
+from django.urls import path, register_converter
+
+import claimsite.converters  # noqa: F401 (registers <posint:>)
+from claims import citation_views
+
+
+class CitationFormatConverter:
+    regex = "bibtex|ris|csl-json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CitationFormatConverter, "citeformat")
+
+app_name = "open"
+
+urlpatterns = [
+    # The format comes before the DOI: a DOI may contain slashes and end in ".bib".
+    path(
+        "studies/cite/<citeformat:fmt>/<path:doi>",
+        citation_views.study_citation,
+        name="study_citation",
+    ),
+    path(
+        "claims/<slug:slug>/bibliography/<citeformat:fmt>/",
+        citation_views.claim_bibliography,
+        name="claim_bibliography",
+    ),
+    path(
+        "claims/<slug:slug>/v/<posint:number>/cite/<citeformat:fmt>/",
+        citation_views.claim_citation,
+        name="claim_citation",
+    ),
+]
