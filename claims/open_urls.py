@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 import claimsite.converters  # noqa: F401 (registers <posint:>)
-from claims import citation_views
+from claims import citation_views, sitemaps
 
 
 class CitationFormatConverter:
@@ -32,6 +32,9 @@ urlpatterns = [
         citation_views.claim_bibliography,
         name="claim_bibliography",
     ),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path(
         "claims/<slug:slug>/v/<posint:number>/cite/<citeformat:fmt>/",
         citation_views.claim_citation,
