@@ -3,7 +3,7 @@
 from django.urls import path, register_converter
 
 import claimsite.converters  # noqa: F401 (registers <posint:>)
-from claims import citation_views, sitemaps
+from claims import citation_views, feeds, sitemaps
 
 
 class CitationFormatConverter:
@@ -32,6 +32,9 @@ urlpatterns = [
         citation_views.claim_bibliography,
         name="claim_bibliography",
     ),
+    path("feeds/versions/", feeds.site_feed, name="feed"),
+    path("claims/<slug:slug>/feed/", feeds.claim_feed, name="claim_feed"),
+    path("topics/<slug:slug>/feed/", feeds.topic_feed, name="topic_feed"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

@@ -52,7 +52,7 @@ def test_the_claim_page_carries_a_claim_review(client, claim):
 
 def test_a_new_version_moves_date_modified_and_the_rating(client, claim):
     first = claim.current_version
-    for n in range(6):
+    for _ in range(6):
         make_evidence(claim, make_study(sample_size=2000), Stance.CONTRADICTS)
     publish(claim, "Contradicted.")
     claim.refresh_from_db()
