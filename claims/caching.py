@@ -32,7 +32,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 
-from claims.models import AnalysisVersion, Claim
+from claims.models import AnalysisVersion, Claim, PublishedCitation
+from evidence.models import Study
 
 # Browsers and proxies may reuse a page for a minute without asking. A newly published version
 # then reaches every reader within a minute, which is soon enough for analyses that change a
@@ -310,9 +311,6 @@ def latest_publication_stamp(request):
 def bibliography_stamp(request, slug, fmt=None):
     """A claim's bibliography: the studies its current version cites, with their facts as
     last edited (a study's facts are edited in place, so their latest updated_at counts)."""
-    from claims.models import PublishedCitation
-    from evidence.models import Study
-
     row = one_row(
         f"SELECT v.id, v.published_at, (SELECT MAX(s.updated_at) FROM {Study._meta.db_table} s"  # noqa: S608 - as above
         f" JOIN {PublishedCitation._meta.db_table} pc ON pc.doi = s.doi"

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "claims",
     "evidence",
     "mechanisms",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimsite.csp.ContentSecurityPolicyMiddleware",
     "claimsite.middleware.RefuseControlCharactersMiddleware",
+    "api.middleware.OpenReadAPIMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

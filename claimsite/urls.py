@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("", include("api.urls")),
     # Before evidence.urls: its studies/<path:doi>/ would take the citation downloads.
     path("", include("claims.open_urls")),
     path("", include("evidence.urls")),
