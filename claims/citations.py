@@ -61,5 +61,4 @@ def claim_version_reference(*, statement: str, slug: str, number: int, published
         issued=day,
         url=url,
         version=f"Analysis v{number}",
-        publisher=SITE_AUTHOR,
     )
