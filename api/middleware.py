@@ -1,4 +1,9 @@
-"""CORS for the read-only API: any site may read it with GET (no credentials are used)."""
+"""CORS for the read-only API (any site may read it with GET; no credentials are used), and
+its answers in JSON even when a middleware refused the request before any view."""
+
+import json
+
+from django.http import HttpResponse
 
 
 class OpenReadAPIMiddleware:
@@ -7,8 +12,15 @@ class OpenReadAPIMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/api/"):
-            response["Access-Control-Allow-Origin"] = "*"
-            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-            response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
+        if not request.path.startswith("/api/"):
+            return response
+        if response.status_code >= 400 and response["Content-Type"].startswith("text/plain"):
+            response = HttpResponse(
+                json.dumps({"detail": response.content.decode()}),
+                status=response.status_code,
+                content_type="application/json",
+            )
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
         return response

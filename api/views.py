@@ -37,6 +37,8 @@ api = NinjaAPI(
     docs_url=None,  # The interactive docs load scripts from a CDN, which the CSP forbids.
 )
 
+# What claimsite.middleware lets through to any view (it answers 400 to the rest).
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 ERRORS = {400: schemas.Error, 404: schemas.Error}
@@ -100,8 +102,15 @@ VerdictCode = Literal[tuple(Verdict.values)]
 )
 def list_claims(
     request,
-    q: str = Query("", max_length=200, description="Words to search for (web-search syntax)."),
-    topic: str = Query("", max_length=80, description="A topic's slug."),
+    q: str = Query(
+        "",
+        max_length=200,
+        pattern=NO_CONTROL_CHARACTERS,
+        description="Words to search for (web-search syntax).",
+    ),
+    topic: str = Query(
+        "", max_length=80, pattern=r"^[-a-zA-Z0-9_]*$", description="A topic's slug."
+    ),
     verdict: VerdictCode | None = Query(None, description="A verdict code."),
     page: int = Query(1, ge=1, le=DATABASE_INT_MAX),
     page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
@@ -109,7 +118,8 @@ def list_claims(
     claims = PublishedClaim.objects.for_listing()
     if topic:
         if not PublishedTopic.objects.filter(slug=topic).exists():
-            return error(400, f"No published claim has the topic {topic!r}.")
+            # As on the topic's page: a well-formed slug no claim has is not found.
+            return error(404, f"No published claim has the topic {topic!r}.")
         claims = claims.with_topic(topic)
     if verdict:
         claims = claims.filter(verdict=verdict)
@@ -291,7 +301,7 @@ def get_claim_version(
     summary="A study, by its DOI",
 )
 @cached(study_stamp)
-def get_study(request, doi: str = Path(..., max_length=255)):
+def get_study(request, doi: str = Path(..., max_length=255, pattern=NO_CONTROL_CHARACTERS)):
     try:
         study = Study.objects.get_by_doi(doi)
     except Study.DoesNotExist:

@@ -67,8 +67,9 @@ MIDDLEWARE = [
     # Straight after SecurityMiddleware, as WhiteNoise asks: static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimsite.csp.ContentSecurityPolicyMiddleware",
-    "claimsite.middleware.RefuseControlCharactersMiddleware",
+    # Outside the next one, so that the API's refusals are JSON too.
     "api.middleware.OpenReadAPIMiddleware",
+    "claimsite.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

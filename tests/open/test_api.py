@@ -139,7 +139,7 @@ def test_the_list_filters_by_topic_verdict_and_words(client, claim):
         {"page": "abc"},
         {"page": "0"},
         {"page_size": "1000"},
-        {"topic": "no-such-topic"},
+        {"topic": "not a slug"},
         {"sort": "statement"},
         {"page": str(2**64)},
     ],
@@ -156,6 +156,7 @@ def test_unknown_objects_answer_404_in_json(client, claim):
     assert get(client, "/api/v1/claims/caffeine/versions/7/", 404)["detail"]
     assert get(client, "/api/v1/studies/10.5555/none/", 404)["detail"]
     assert get(client, "/api/v1/claims/caffeine/versions/99999999999999999999/", 400)
+    assert get(client, "/api/v1/claims/", 404, topic="no-such-topic")["detail"]
 
 
 def test_a_study_answers_with_the_claims_citing_it(client, claim):
@@ -201,3 +202,8 @@ def test_the_queries_do_not_grow_with_claims_or_evidence(
     with django_assert_max_num_queries(4):
         detail = get(client, "/api/v1/claims/caffeine/")
     assert len(detail["evidence"]) == 14
+
+
+def test_a_control_character_is_refused_in_json(client, claim):
+    data = get(client, "/api/v1/claims/", 400, q="caf\x00feine")
+    assert "control character" in data["detail"]
