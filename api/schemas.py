@@ -27,6 +27,13 @@ class CertaintyReason(Strict):
     reason: str
 
 
+class CertaintyBrief(Strict):
+    level: str = Field(description='"high", "moderate", "low", "very_low" or "" (not rated).')
+    label: str
+    overridden: bool = Field(description="An editor set the level; the reason says why.")
+    override_reason: str
+
+
 class Certainty(Strict):
     level: str = Field(description='"high", "moderate", "low", "very_low" or "" (not rated).')
     label: str
@@ -105,7 +112,7 @@ class ClaimSummary(Strict):
     statement: str
     claim_type: str
     verdict: Verdict
-    certainty_level: str
+    certainty: CertaintyBrief
     tallies: Tallies
     topics: list[Topic]
     version: int = Field(description="Number of the latest published analysis version.")

@@ -146,7 +146,12 @@ def list_claims(
             statement=listing.statement,
             claim_type=listing.claim_type,
             verdict=schemas.Verdict(code=listing.verdict, label=listing.get_verdict_display()),
-            certainty_level=listing.certainty_level,
+            certainty=schemas.CertaintyBrief(
+                level=listing.certainty.level,
+                label=listing.certainty.label,
+                overridden=listing.certainty.overridden,
+                override_reason=listing.certainty.override_reason,
+            ),
             tallies=schemas.Tallies(pro=listing.pro_tally, against=listing.against_tally),
             topics=[schemas.Topic(slug=t.slug, name=t.name) for t in listing.topics.all()],
             version=listing.number,

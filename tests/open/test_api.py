@@ -207,3 +207,17 @@ def test_the_queries_do_not_grow_with_claims_or_evidence(
 def test_a_control_character_is_refused_in_json(client, claim):
     data = get(client, "/api/v1/claims/", 400, q="caf\x00feine")
     assert "control character" in data["detail"]
+
+
+def test_the_list_states_the_certainty_and_its_override_beside_the_verdict(client, claim):
+    Claim.objects.filter(pk=claim.pk).update(
+        certainty_override="very_low", certainty_override_reason="One lab only."
+    )
+    publish(Claim.objects.get(pk=claim.pk), "Override.")
+    (item,) = get(client, "/api/v1/claims/")["results"]
+    assert item["certainty"] == {
+        "level": "very_low",
+        "label": "Very low",
+        "overridden": True,
+        "override_reason": "One lab only.",
+    }
