@@ -232,3 +232,22 @@ def test_a_rolled_back_publication_sends_nothing(member, claim, django_capture_o
         publish(claim, "Doomed.")
         raise RuntimeError("rolled back")
     assert mail.outbox == []
+
+
+def test_followers_hear_when_a_retraction_publishes_a_new_version(
+    member, crossref, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    retracted = make_study(doi="10.9999/retracted.2021.1", title="Fasted training")
+    claim = make_claim(slug="fasted", statement="Fasted training burns more fat.")
+    make_evidence(claim, retracted)
+    publish(claim, "First.")
+    Follow.objects.create(user=member, claim=claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("check_retractions", stdout=StringIO(), stderr=StringIO())
+    (message,) = mail.outbox
+    assert message.subject == "Analysis v2: Fasted training burns more fat."
+    assert "Retraction" in message.body

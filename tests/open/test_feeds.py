@@ -99,3 +99,8 @@ def test_a_feed_takes_the_same_queries_for_many_versions(
     with django_assert_max_num_queries(3):
         feed = client.get("/feeds/versions/")
     assert feed.content.count(b"<entry>") == 12
+
+
+def test_the_history_page_links_the_claims_feed(client, claim):
+    html = client.get("/claims/coffee/history/").content.decode()
+    assert html.count('href="/claims/coffee/feed/"') == 2  # in the head and in the text
