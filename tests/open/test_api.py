@@ -221,3 +221,22 @@ def test_the_list_states_the_certainty_and_its_override_beside_the_verdict(clien
         "overridden": True,
         "override_reason": "One lab only.",
     }
+
+
+def test_head_answers_like_get_without_a_body(client, claim):
+    response = client.head("/api/v1/claims/caffeine/")
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == client.get("/api/v1/claims/caffeine/")["ETag"]
+
+
+def test_a_cors_preflight_is_allowed(client, db):
+    response = client.options(
+        "/api/v1/claims/",
+        HTTP_ORIGIN="https://elsewhere.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
