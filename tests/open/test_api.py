@@ -240,3 +240,22 @@ def test_a_cors_preflight_is_allowed(client, db):
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/claims/",
+        "/api/v1/claims/caffeine/",
+        "/api/v1/claims/caffeine/versions/1/",
+        "/api/v1/studies/10.5555/api.1/",
+    ],
+)
+def test_a_second_answer_comes_from_the_cache_in_one_query(
+    client, claim, url, django_assert_num_queries
+):
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["Content-Type"] == "application/json"

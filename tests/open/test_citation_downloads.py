@@ -164,3 +164,20 @@ def test_an_old_version_page_cites_that_version(client, claim):
 def test_the_study_page_links_its_citation_downloads(client, claim):
     html = client.get("/studies/10.5555/cite.1/").content.decode()
     assert 'href="/studies/cite/bibtex/10.5555/cite.1"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/claims/caffeine/bibliography/bibtex/",
+        "/claims/caffeine/v/1/cite/ris/",
+        "/studies/cite/csl-json/10.5555/cite.1",
+    ],
+)
+def test_a_second_download_comes_from_the_cache_in_one_query(
+    client, claim, url, django_assert_num_queries
+):
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert second.content == first.content
