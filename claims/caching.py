@@ -34,6 +34,8 @@ from django.utils.safestring import mark_safe
 
 from claims.literature import STALE_AFTER, literature_status
 from claims.models import AnalysisVersion, Claim
+from claims.models import AnalysisVersion, Claim, PublishedCitation
+from evidence.models import Study
 
 # Browsers and proxies may reuse a page for a minute without asking. A newly published version
 # then reaches every reader within a minute, which is soon enough for analyses that change a
@@ -141,13 +143,36 @@ def _cached_or_rendered(request, stamp, view, args, kwargs):
         release(), stamp.key, request.scheme, request.get_host(), request.get_full_path()
     )
     content = cache.get(key)
+    if isinstance(content, tuple):
+        # A download or a feed: its type and file name are part of what readers get.
+        content, headers = content
+        return HttpResponse(content, headers=headers)
     if content is not None:
         return HttpResponse(content)
     response = view(request, *args, **kwargs)
     # A page that handed out a CSRF token belongs to one visitor: never share it.
     if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        cache.set(key, response.content, PAGE_CACHE_SECONDS)
+        headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+        if headers.get("Content-Type", "").startswith("text/html"):
+            cache.set(key, response.content, PAGE_CACHE_SECONDS)
+        else:
+            cache.set(key, (response.content, headers), PAGE_CACHE_SECONDS)
     return response
+
+
+# Headers of a cached answer that are part of it (not of the request that made it).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin")
+
+
+def version_text(request, *, kind: str, version, build) -> str:
+    """`build()` once per published version, kind and site address (citations name the
+    version's permanent URL); a version never changes, so neither does the text."""
+    key = f"{kind}:" + _digest(release(), version.pk, version.number, request.get_host())
+    text = cache.get(key)
+    if text is None:
+        text = build()
+        cache.set(key, text, PAGE_CACHE_SECONDS)
+    return text
 
 
 def _digest(*parts) -> str:
@@ -294,3 +319,23 @@ def latest_publication_stamp(request):
     if row is None:
         return Stamp(key="list:none", last_modified=None)
     return Stamp(key=f"list:{row[0]}", last_modified=as_datetime(row[1]))
+
+
+def bibliography_stamp(request, slug, fmt=None):
+    """A claim's bibliography: the studies its current version cites, with their facts as
+    last edited (a study's facts are edited in place, so their latest updated_at counts)."""
+    row = one_row(
+        f"SELECT v.id, v.published_at, (SELECT MAX(s.updated_at) FROM {Study._meta.db_table} s"  # noqa: S608 - as above
+        f" JOIN {PublishedCitation._meta.db_table} pc ON pc.doi = s.doi"
+        f" WHERE pc.listing_id = c.id) FROM {_CLAIM} c"
+        f" JOIN {_VERSION} v ON v.id = c.current_version_id WHERE c.slug = %s",
+        [slug],
+    )
+    if row is None:
+        return None
+    published_at = as_datetime(row[1])
+    studies_at = as_datetime(row[2]) if row[2] else None
+    return Stamp(
+        key=f"bibliography:{slug}:{row[0]}:{studies_at.isoformat() if studies_at else ''}",
+        last_modified=max(published_at, studies_at) if studies_at else published_at,
+    )

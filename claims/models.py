@@ -537,3 +537,40 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"search entry of claim {self.pk}"
+
+
+# Following a claim (issue 17): a member hears by email when a new version is published.
+
+
+class Follow(models.Model):
+    """A member follows a claim: each new analysis version is emailed to them once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "claim"], name="follow_unique_member_claim")
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.claim}"
+
+
+class SentEmail(models.Model):
+    """An email the site decided to send, once: a retried task finds it and does not send
+    it again. `sent_at` stays empty while the mail server has not taken it."""
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self):
+        return f"{self.key} to {self.to}"

@@ -4,6 +4,7 @@ import json
 
 from django.db import transaction
 
+from claims import notifications
 from claims.analysis import build_analysis
 from claims.models import AnalysisVersion, Claim
 
@@ -45,6 +46,9 @@ def publish_analysis(*, claim, by, note: str) -> AnalysisVersion:
         latest = claim.versions.order_by("-number").first()
         if latest is not None and latest.same_analysis_as(snapshot):
             raise NothingToPublish(latest)
-        return AnalysisVersion.objects.create_next(
+        version = AnalysisVersion.objects.create_next(
             claim=claim, snapshot=snapshot, published_by=by, change_note=note
         )
+        # Followers are emailed once the outermost transaction commits, never before.
+        notifications.version_published(version)
+        return version

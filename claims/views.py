@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from claims import certainty as certainty_rule
-from claims import search
+from claims import search, structured_data
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
 from claims.caching import (
     PublishedAnalysis,
@@ -26,6 +27,7 @@ from claims.caching import (
     latest_publication_stamp,
     reader_page,
     version_stamp,
+    version_text,
 )
 from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
@@ -144,10 +146,57 @@ def _render_claim_page(request, context, *, version=None):
     else:
         if version is not None:
             context["analysis_html"] = analysis_fragment(request, version=version, context=context)
+            context["cite"] = _cite(request, context["claim"], version)
+            context["jsonld"] = _claim_review(request, context["claim"], version, context["mode"])
         response = render(request, "claims/claim_detail.html", context)
     # One URL answers with the page or the section: caches must keep them apart.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def _cite(request, claim, version) -> dict:
+    """ "Cite this claim" for the version shown, rendered once per version (citeproc is slow)."""
+    from claims.citation_views import cite_this_claim
+
+    texts = version_text(
+        request,
+        kind="cite",
+        version=version,
+        build=lambda: cite_this_claim(request, version, claim.slug),
+    )
+    return {
+        **texts,
+        "slug": claim.slug,
+        "number": version.number,
+        "is_current": version.pk == claim.current_version_id,
+    }
+
+
+def _claim_review(request, claim, version, mode) -> str:
+    """The page's ClaimReview JSON-LD, made once per version and page kind."""
+
+    def build():
+        snapshot = version.snapshot
+        certainty = snapshot.get("certainty") or {}
+        first = claim.versions.filter(number=1).values_list("published_at", flat=True).first()
+        path = version.get_absolute_url() if mode == "version" else claim.get_absolute_url()
+        return structured_data.script_json(
+            structured_data.claim_review(
+                statement=snapshot["statement"],
+                verdict=snapshot["verdict"],
+                verdict_label=snapshot["verdict_label"],
+                certainty_label=certainty.get("label", ""),
+                certainty_overridden=bool(certainty.get("overridden")),
+                url=request.build_absolute_uri(path),
+                site_url=request.build_absolute_uri("/"),
+                first_published=first or version.published_at,
+                last_published=version.published_at,
+            )
+        )
+
+    text = version_text(request, kind=f"claimreview:{mode}", version=version, build=build)
+    # script_json escapes everything that could end the script element.
+    return mark_safe(text)  # noqa: S308
 
 
 @reader_page(claim_stamp)

@@ -52,12 +52,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
+    "django_tasks",
     "accounts",
     "claims",
     "evidence",
     "mechanisms",
     "editorial",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     # Straight after SecurityMiddleware, as WhiteNoise asks: static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimsite.csp.ContentSecurityPolicyMiddleware",
+    # Outside the next one, so that the API's refusals are JSON too.
+    "api.middleware.OpenReadAPIMiddleware",
     "claimsite.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +186,15 @@ OPENALEX_MAX_PER_CLAIM = env_int("OPENALEX_MAX_PER_CLAIM", 200, minimum=1)
 # Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
 globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
+
+# The site's address, for links in emails sent outside a request (claims/notifications.py).
+SITE_URL = env_http_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (Django 6's tasks API, backported by django-tasks): emails to followers
+# and to members whose submission was reviewed, after the publishing transaction commits.
+# The immediate backend runs a task in the same process once it is enqueued (after the
+# commit): a failing mail server is logged and recorded, and never fails a publication.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Pages for anonymous readers are cached per published version (claims/caching.py):
 # CACHE_URL=locmem:// (the default, one cache per process) or dummy:// (no cache).

@@ -16,7 +16,11 @@ urlpatterns = [
     # Before the admin's own login/ so that a paused sign-in answers 429.
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
+    path("", include("claims.follow_urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("api.urls")),
+    # Before evidence.urls: its studies/<path:doi>/ would take the citation downloads.
+    path("", include("claims.open_urls")),
     path("", include("evidence.urls")),
     path("", include("editorial.urls")),
     path("", include("claims.urls")),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from claims import notifications
 from claims.models import Claim
 from claims.publishing import has_unpublished_changes, publish_analysis
 from evidence.choices import Stance
@@ -94,6 +95,7 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
         locked.evidence = evidence
         locked.version = version
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "evidence", "version"])
+        notifications.submission_reviewed(locked)
     submission.refresh_from_db()
     return version
 
@@ -111,4 +113,5 @@ def reject(submission, *, by, reason: str) -> None:
         locked.reviewed_at = timezone.now()
         locked.rejection_reason = reason
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+        notifications.submission_reviewed(locked)
     submission.refresh_from_db()

@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from claims import structured_data
 from claims.caching import Stamp, as_datetime, one_row, reader_page
 from claims.editors import is_editor
 from claims.models import AnalysisVersion, Claim, PublishedClaim
@@ -62,9 +64,18 @@ def study_detail(request, doi):
             "max_weight": weights.MAX_WEIGHT,
             "notices": notices,
             "headline_notice": headline(notices),
+            "jsonld": _scholarly_article(request, study),
             **published_citations(study),
         },
     )
+
+
+def _scholarly_article(request, study) -> str:
+    data = structured_data.scholarly_article(
+        study=study, url=request.build_absolute_uri(study.get_absolute_url()), doi_url=study.doi_url
+    )
+    # script_json escapes everything that could end the script element.
+    return mark_safe(structured_data.script_json(data))  # noqa: S308
 
 
 def published_citations(study) -> dict:
