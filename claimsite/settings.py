@@ -165,6 +165,9 @@ SUBMISSIONS_MAX_PER_DAY = env_int("SUBMISSIONS_MAX_PER_DAY", 20, minimum=1)
 CROSSREF_API_URL = env_http_url("CROSSREF_API_URL", "https://api.crossref.org")
 CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "").strip()
 CROSSREF_TIMEOUT = env_int("CROSSREF_TIMEOUT", 5, minimum=1)
+# New DOIs a member, and an address, may have looked up from the submission form in a minute
+# (answers already cached do not count).
+CROSSREF_LOOKUPS_PER_MINUTE = env_int("CROSSREF_LOOKUPS_PER_MINUTE", 10, minimum=1)
 # Seconds between two requests of check_retractions and refresh_studies, to stay polite.
 CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
 

@@ -1,7 +1,12 @@
+import logging
+
 from django.core.management.base import CommandError
+from django.db import DatabaseError
 
 from evidence.management.crossref_command import StudiesCommand
 from evidence.retractions import check_study
+
+logger = logging.getLogger(__name__)
 
 
 class Command(StudiesCommand):
@@ -17,7 +22,14 @@ class Command(StudiesCommand):
         total, failures = 0, 0
         for prefix, study in self.paced(options):
             total += 1
-            result = check_study(study)
+            try:
+                result = check_study(study)
+            except (DatabaseError, ValueError, TypeError) as error:
+                # One bad record must not leave every later study unchecked.
+                logger.exception("check_retractions: %s failed", study.doi)
+                failures += 1
+                self.stderr.write(f"{prefix} skipped: {error.__class__.__name__}: {error}")
+                continue
             if result.problem:
                 failures += 1
                 self.stderr.write(f"{prefix} {result.problem}")
