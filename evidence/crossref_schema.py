@@ -226,7 +226,11 @@ def text(value, path: str, limit: int, problems: Problems, *, cut: bool = False)
         problems.note(path, f"over {RAW_TEXT_MAX} characters, dropped")
         return ""
     # Titles may carry JATS/HTML markup (<i>, <sub>) and entities; we store plain text.
-    cleaned = " ".join(_clean(html.unescape(strip_tags(raw))).split())
+    plain = html.unescape(strip_tags(raw))
+    cleaned = _clean(plain)
+    if cleaned != plain:
+        problems.note(path, "control or invisible characters removed")
+    cleaned = " ".join(cleaned.split())
     if len(cleaned) <= limit:
         return cleaned
     problems.note(path, f"longer than {limit} characters, cut")
