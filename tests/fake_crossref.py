@@ -3,8 +3,8 @@
 It answers `/works/{doi}` and `/works?filter=updates:{doi}` from the recorded Crossref JSON in
 `tests/data/crossref/`, so the real client code runs over HTTP and no test needs the internet.
 `mode` makes it misbehave: "hang" (answers nothing past the client's timeout), "500", "html",
-"redirect" (a 302 to `redirect_to`). `works[doi]` and `updates[doi]` hold bodies that take the
-place of the recorded answers (the fuzz tests put mutated answers there).
+"redirect" (one 302 to `redirect_to` + the path asked for). `works[doi]` and `updates[doi]`
+hold bodies served instead of the recorded answers (the fuzz tests put mutated answers there).
 """
 
 import threading
@@ -39,6 +39,7 @@ class FakeCrossref:
                 if fake.mode == "500":
                     return self._send(500, b"Internal Server Error", "text/plain")
                 if fake.mode == "redirect":
+                    fake.mode = "ok"  # once: the request it leads to is answered
                     self.send_response(302)
                     self.send_header("Location", fake.redirect_to + self.path)
                     self.send_header("Content-Length", "0")
