@@ -13,6 +13,7 @@ from claims import search
 from claims.analysis import ClaimAnalysis, from_stored
 from claims.certainty import Certainty, CertaintyLevel
 from claims.markdown import render_markdown
+from claims.slugs import slug_from_statement, unique_slug
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
 
@@ -109,6 +110,10 @@ class Claim(models.Model):
     class Meta:
         ordering = ["statement"]
         permissions = [("publish_claim", "Can publish an analysis version of a claim")]
+        constraints = [
+            # An empty slug gives a claim no address (issue 16): save() always makes one.
+            models.CheckConstraint(condition=~Q(slug=""), name="claim_slug_not_empty")
+        ]
 
     def __str__(self):
         return self.statement if len(self.statement) <= 90 else self.statement[:89] + "…"
@@ -179,6 +184,11 @@ class Claim(models.Model):
 
     def save(self, *args, **kwargs):
         self.summary_html = render_markdown(self.summary)
+        if not self.slug:
+            others = Claim.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(
+                slug_from_statement(self.statement), lambda s: others.filter(slug=s).exists()
+            )
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
@@ -297,7 +307,11 @@ class AnalysisVersion(models.Model):
 
     @property
     def analysis(self):
-        return ClaimAnalysis.from_dict(self.snapshot)
+        analysis = ClaimAnalysis.from_dict(self.snapshot)
+        if not analysis.slug:
+            # Published before slugs could not be empty (issue 16): the claim has one now.
+            analysis.slug = self.claim.slug
+        return analysis
 
     def same_analysis_as(self, snapshot: dict) -> bool:
         """Whether `snapshot` says exactly what this version says (its number aside).
