@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from claims import search
 from claims.analysis import ClaimAnalysis, from_stored
 from claims.certainty import Certainty, CertaintyLevel
-from claims.markdown import render_markdown
+from claims.markdown import render_markdown, validate_markdown
 from claims.slugs import slug_from_statement, unique_slug
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
@@ -46,7 +46,11 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     statement = models.TextField(help_text="One falsifiable statement.")
-    summary = models.TextField(blank=True, help_text="Markdown. DOIs in the text become links.")
+    summary = models.TextField(
+        blank=True,
+        help_text="Markdown. DOIs in the text become links.",
+        validators=[validate_markdown],
+    )
     summary_html = models.TextField(blank=True, editable=False)
     claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims")

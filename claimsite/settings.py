@@ -64,15 +64,23 @@ MIDDLEWARE = [
     # Straight after SecurityMiddleware, as WhiteNoise asks: static files skip everything else.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "claimsite.csp.ContentSecurityPolicyMiddleware",
-    "claimsite.middleware.RefuseControlCharactersMiddleware",
+    # Path, query string, a form's charset and size: nothing that needs the body read.
+    "claimsite.middleware.RefuseBadRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Form fields are read only after the CSRF check has let the request through.
+    "claimsite.middleware.RefuseControlCharactersInFormsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# A body larger than this is refused (413) before it is read; no page takes a file
+# (claimsite/middleware.py, claimsite/uploads.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["claimsite.uploads.RefuseFiles"]
 
 ROOT_URLCONF = "claimsite.urls"
 WSGI_APPLICATION = "claimsite.wsgi.application"
