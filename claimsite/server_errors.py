@@ -61,6 +61,7 @@ def error_response(status: int) -> bytes:
     message = MESSAGES.get(status, DEFAULT_MESSAGE)
     page = (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{status} {html.escape(reason)} · Evidence Claims</title>\n</head>\n<body>\n"
         f"<h1>{status} {html.escape(reason)}</h1>\n<p>{html.escape(message)}</p>\n"
         '<p><a href="/">Evidence Claims home</a></p>\n</body>\n</html>\n'
