@@ -1,7 +1,6 @@
 import logging
 
 from django.core.management.base import CommandError
-from django.db import DatabaseError
 
 from evidence.management.crossref_command import StudiesCommand
 from evidence.retractions import check_study
@@ -24,8 +23,9 @@ class Command(StudiesCommand):
             total += 1
             try:
                 result = check_study(study)
-            except (DatabaseError, ValueError, TypeError) as error:
-                # One bad record must not leave every later study unchecked.
+            except Exception as error:
+                # One bad record (or a bug it reveals) must not leave every later study
+                # unchecked: logged with its traceback, and the run goes on.
                 logger.exception("check_retractions: %s failed", study.doi)
                 failures += 1
                 self.stderr.write(f"{prefix} skipped: {error.__class__.__name__}: {error}")
