@@ -33,7 +33,6 @@ from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 
 from claims.literature import STALE_AFTER, literature_status
-from claims.models import AnalysisVersion, Claim
 from claims.models import AnalysisVersion, Claim, PublishedCitation
 from evidence.models import Study
 

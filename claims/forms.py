@@ -2,7 +2,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+
+from claims.slugs import SLUG_MAX, slug_from_statement, unique_slug
 
 
 class PublishForm(forms.Form):
@@ -14,8 +15,6 @@ class PublishForm(forms.Form):
     )
 
 
-SLUG_MAX = 60
-
 CLAIM_TYPE_HELP = {
     "mechanistic": "explains how something works (a pathway, a process)",
     "causal": "one thing causes another",
@@ -23,17 +22,6 @@ CLAIM_TYPE_HELP = {
     "interventional": "doing something (a treatment, a habit) changes an outcome",
     "descriptive": "how common, how large or how often something is",
 }
-
-
-def slug_from_statement(statement: str, limit: int = SLUG_MAX) -> str:
-    """A slug of at most `limit` characters, cut after a whole word rather than mid-word."""
-    slug = slugify(statement)
-    if len(slug) <= limit:
-        return slug
-    cut = slug[: limit + 1]
-    # The character after the limit is a hyphen when the word ends exactly at the limit.
-    cut = cut[:limit] if cut.endswith("-") else cut[: cut.rfind("-")]
-    return cut.strip("-") or slug[:limit]
 
 
 class ClaimAdminForm(forms.ModelForm):
@@ -83,7 +71,11 @@ class ClaimAdminForm(forms.ModelForm):
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or ""
         if not slug:
-            slug = slug_from_statement(self.cleaned_data.get("statement") or "")
+            others = type(self.instance).objects.exclude(pk=self.instance.pk)
+            slug = unique_slug(
+                slug_from_statement(self.cleaned_data.get("statement") or ""),
+                lambda s: others.filter(slug=s).exists(),
+            )
         return slug
 
     def clean(self):

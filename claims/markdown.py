@@ -4,9 +4,17 @@ Text is rendered with Python-Markdown, sanitised with bleach's allow-list, and t
 the text become links — to our study page when the site knows the study, else to
 https://doi.org/. Every model's save() calls `render_markdown()` and stores the result in a
 `*_html` field; only that field is output with |safe.
+
+It never raises and stays fast on any text: a DOI holding an invisible or control character is
+not linked, and text that would make Python-Markdown's parser slow (thousands of brackets,
+deep quote nesting, long runs of emphasis marks; `markdown_problem()`) is refused by the forms
+with `validate_markdown` and, should it arrive by another way, rendered as plain paragraphs.
 """
 
+import html as html_lib
+import logging
 import re
+import unicodedata
 from collections.abc import Collection
 from urllib.parse import quote, urlsplit
 
@@ -14,9 +22,55 @@ import bleach
 import markdown as markdown_lib
 from bleach.linkifier import Linker
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from evidence.doi import DOI_IN_TEXT_RE, find_dois
+from evidence.doi import DOI_IN_TEXT_RE, DOI_RE, find_dois
+
+logger = logging.getLogger(__name__)
+
+# Python-Markdown's inline patterns take time that grows with the square of the number of
+# unclosed brackets, and its block parser recurses per level of quoting and list indentation:
+# 3,000 "[" take seconds. Far above what prose needs, far below what is slow (< 50 ms each).
+BRACKETS_MAX = 500
+QUOTE_DEPTH_MAX = 20
+INDENT_MAX = 80
+MARK_RUN_MAX = 100
+_QUOTE_DEPTH = re.compile(rf"^(?:[ \t]*>){{{QUOTE_DEPTH_MAX + 1}}}", re.MULTILINE)
+_INDENT = re.compile(rf"^[ \t]{{{INDENT_MAX + 1}}}", re.MULTILINE)
+_MARK_RUN = re.compile(rf"[*_~`]{{{MARK_RUN_MAX + 1}}}")
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why `text` is refused as Markdown (it would take the renderer too long), or None."""
+    text = text or ""
+    if text.count("[") > BRACKETS_MAX:
+        return (
+            f"This text has {text.count('['):,} square brackets; Markdown here allows at most "
+            f"{BRACKETS_MAX}. Remove some, or write them as ( )."
+        )
+    if _QUOTE_DEPTH.search(text):
+        return f"Quotes are nested more than {QUOTE_DEPTH_MAX} deep (“>” at a line's start)."
+    if _INDENT.search(text):
+        return f"A line is indented by more than {INDENT_MAX} spaces."
+    if _MARK_RUN.search(text):
+        return f"More than {MARK_RUN_MAX} “*”, “_”, “~” or “`” in a row."
+    return None
+
+
+def validate_markdown(text: str) -> None:
+    """The forms' check of every Markdown field (model field validator)."""
+    problem = markdown_problem(text)
+    if problem:
+        raise ValidationError(problem, code="markdown_too_complex")
+
+
+def _is_doi(candidate: str) -> bool:
+    """Whether a DOI found in text is one: no invisible or control character in it."""
+    return bool(DOI_RE.match(candidate)) and not any(
+        unicodedata.category(char).startswith("C") for char in candidate
+    )
+
 
 ALLOWED_TAGS = frozenset(
     {
@@ -69,8 +123,30 @@ def render_markdown(text: str, *, user_content: bool = False) -> str:
     """
     if not text:
         return ""
-    known = known_study_dois(find_dois(text))
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    # A DOI holding an invisible or control character (a zero-width space, a right-to-left
+    # override) is no DOI: it is not looked up and not linked.
+    known = known_study_dois([doi for doi in find_dois(text) if _is_doi(doi)])
+    try:
+        return _render(text, known=known, user_content=user_content)
+    except Exception:  # a renderer returns HTML for any text; forms do the refusing
+        logger.exception("Markdown could not be rendered; shown as escaped text")
+        return _plain_paragraphs(text)
+
+
+def _plain_paragraphs(text: str) -> str:
+    """`text` as escaped paragraphs, line breaks kept: linear in its length."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html_lib.escape(line) for line in p.splitlines()) + "</p>"
+        for p in paragraphs
+    )
+
+
+def _render(text: str, *, known: set[str], user_content: bool) -> str:
+    if markdown_problem(text):
+        html = _plain_paragraphs(text)
+    else:
+        html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     clean = bleach.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -85,6 +161,8 @@ def render_markdown(text: str, *, user_content: bool = False) -> str:
         href_key = (None, "href")
         if new:
             doi = attrs["_text"].lower()
+            if not _is_doi(doi):
+                return None  # left as text
             if doi in known:
                 attrs[href_key] = study_path(doi)
                 attrs[(None, "class")] = "doi doi-known"

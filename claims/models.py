@@ -13,7 +13,8 @@ from claims import search
 from claims.analysis import ClaimAnalysis, from_stored
 from claims.certainty import Certainty, CertaintyLevel
 from claims.headline import is_solid
-from claims.markdown import render_markdown
+from claims.markdown import render_markdown, validate_markdown
+from claims.slugs import slug_from_statement, unique_slug
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
 
@@ -46,7 +47,11 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     statement = models.TextField(help_text="One falsifiable statement.")
-    summary = models.TextField(blank=True, help_text="Markdown. DOIs in the text become links.")
+    summary = models.TextField(
+        blank=True,
+        help_text="Markdown. DOIs in the text become links.",
+        validators=[validate_markdown],
+    )
     summary_html = models.TextField(blank=True, editable=False)
     claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
     topics = models.ManyToManyField(Topic, blank=True, related_name="claims")
@@ -134,6 +139,10 @@ class Claim(models.Model):
     class Meta:
         ordering = ["statement"]
         permissions = [("publish_claim", "Can publish an analysis version of a claim")]
+        constraints = [
+            # An empty slug gives a claim no address (issue 16): save() always makes one.
+            models.CheckConstraint(condition=~Q(slug=""), name="claim_slug_not_empty")
+        ]
 
     def __str__(self):
         return self.statement if len(self.statement) <= 90 else self.statement[:89] + "…"
@@ -204,6 +213,11 @@ class Claim(models.Model):
 
     def save(self, *args, **kwargs):
         self.summary_html = render_markdown(self.summary)
+        if not self.slug:
+            others = Claim.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(
+                slug_from_statement(self.statement), lambda s: others.filter(slug=s).exists()
+            )
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [
                 field.name
@@ -322,7 +336,11 @@ class AnalysisVersion(models.Model):
 
     @property
     def analysis(self):
-        return ClaimAnalysis.from_dict(self.snapshot)
+        analysis = ClaimAnalysis.from_dict(self.snapshot)
+        if not analysis.slug:
+            # Published before slugs could not be empty (issue 16): the claim has one now.
+            analysis.slug = self.claim.slug
+        return analysis
 
     @property
     def headline_solid(self) -> bool:

@@ -10,3 +10,13 @@ bind = f"{os.environ.get('BIND_ADDRESS', '127.0.0.1')}:{env_int('PORT', 8000, mi
 workers = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1, minimum=1)
 # Request errors are logged by Django (one line each); gunicorn reports only its own events.
 errorlog = "-"
+
+
+def on_starting(server):
+    """gunicorn's own error pages (a malformed request, an application that failed) get the
+    site's security headers and page: claimsite/server_errors.py."""
+    from gunicorn import util
+
+    from claimsite.server_errors import write_error
+
+    util.write_error = write_error

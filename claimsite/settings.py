@@ -70,15 +70,23 @@ MIDDLEWARE = [
     "claimsite.csp.ContentSecurityPolicyMiddleware",
     # Outside the next one, so that the API's refusals are JSON too.
     "api.middleware.OpenReadAPIMiddleware",
-    "claimsite.middleware.RefuseControlCharactersMiddleware",
+    # Path, query string, a form's charset and size: nothing that needs the body read.
+    "claimsite.middleware.RefuseBadRequestsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Form fields are read only after the CSRF check has let the request through.
+    "claimsite.middleware.RefuseControlCharactersInFormsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# A body larger than this is refused (413) before it is read; no page takes a file
+# (claimsite/middleware.py, claimsite/uploads.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["claimsite.uploads.RefuseFiles"]
 
 ROOT_URLCONF = "claimsite.urls"
 WSGI_APPLICATION = "claimsite.wsgi.application"
@@ -171,6 +179,9 @@ SUBMISSIONS_MAX_PER_DAY = env_int("SUBMISSIONS_MAX_PER_DAY", 20, minimum=1)
 CROSSREF_API_URL = env_http_url("CROSSREF_API_URL", "https://api.crossref.org")
 CROSSREF_MAILTO = os.environ.get("CROSSREF_MAILTO", "").strip()
 CROSSREF_TIMEOUT = env_int("CROSSREF_TIMEOUT", 5, minimum=1)
+# New DOIs a member, and an address, may have looked up from the submission form in a minute
+# (answers already cached do not count).
+CROSSREF_LOOKUPS_PER_MINUTE = env_int("CROSSREF_LOOKUPS_PER_MINUTE", 10, minimum=1)
 # Seconds between two requests of check_retractions and refresh_studies, to stay polite.
 CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
 

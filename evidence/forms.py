@@ -49,10 +49,11 @@ class SubmissionForm(forms.ModelForm):
         )
         labels = {"design": "Study design", "sample_size": "Sample size"}
 
-    def __init__(self, *args, claim, submitter, **kwargs):
+    def __init__(self, *args, claim, submitter, crossref_limit_keys=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.claim = claim
         self.submitter = submitter
+        self.crossref_limit_keys = crossref_limit_keys
         self.known_study = None
         self.crossref = None  # what Crossref said about a DOI new to the site, if asked
         if self.is_bound:
@@ -87,7 +88,7 @@ class SubmissionForm(forms.ModelForm):
             return
         if Study.objects.filter(doi=doi).exists():
             return
-        self.crossref = crossref.lookup(doi)
+        self.crossref = crossref.lookup(doi, limit_keys=self.crossref_limit_keys)
         if isinstance(self.crossref, crossref.Found):
             data = self.data.copy()
             for name in CROSSREF_FIELDS:

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.markdown import doi_org_url, render_markdown
+from claims.markdown import doi_org_url, render_markdown, validate_markdown
 from evidence.choices import EffectMeasure, RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.effects import EFFECT_FIELDS, describe_effect, effect_errors
@@ -292,7 +292,9 @@ class Evidence(EffectData):
     study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=12, choices=Stance.choices)
     finding = models.TextField(
-        blank=True, help_text="Markdown: what the study found that bears on the claim."
+        blank=True,
+        help_text="Markdown: what the study found that bears on the claim.",
+        validators=[validate_markdown],
     )
     finding_html = models.TextField(blank=True, editable=False)
     computed_weight = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -395,7 +397,10 @@ class GoldStandardDesign(models.Model):
     )
     rank = models.PositiveSmallIntegerField(help_text="1 is the strongest design.")
     design = models.CharField(max_length=30, choices=StudyDesign.choices)
-    description = models.TextField(help_text="Markdown: population, comparison, outcome, length.")
+    description = models.TextField(
+        help_text="Markdown: population, comparison, outcome, length.",
+        validators=[validate_markdown],
+    )
     description_html = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -443,7 +448,9 @@ class Submission(EffectData):
     doi = DOIField("DOI")
     stance = models.CharField(max_length=12, choices=Stance.choices)
     note = models.TextField(
-        max_length=5000, help_text="Markdown: what the study found and why it bears on the claim."
+        max_length=5000,
+        help_text="Markdown: what the study found and why it bears on the claim.",
+        validators=[validate_markdown],
     )
     note_html = models.TextField(editable=False)
     # Study facts, given when the DOI is not yet known to the site.

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.addresses import client_address, throttle_key
 from claims import structured_data
 from claims.caching import Stamp, as_datetime, one_row, reader_page
 from claims.editors import is_editor
@@ -106,6 +107,13 @@ class LimitReached(Exception):
     pass
 
 
+def crossref_limit_keys(request) -> tuple:
+    """Whom a Crossref lookup made for this request counts against: the member and the
+    address (CROSSREF_LOOKUPS_PER_MINUTE each)."""
+    address = throttle_key(client_address(request))
+    return (f"member:{request.user.pk}", f"address:{address}" if address else None)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def submit_evidence(request, slug):
@@ -114,7 +122,11 @@ def submit_evidence(request, slug):
     stance = request.GET.get("stance")
     initial = {"stance": stance} if stance in Stance.values else {}
     form = SubmissionForm(
-        request.POST or None, claim=claim, submitter=request.user, initial=initial
+        request.POST or None,
+        claim=claim,
+        submitter=request.user,
+        initial=initial,
+        crossref_limit_keys=crossref_limit_keys(request),
     )
     status = 200
     if request.method == "POST":
@@ -160,7 +172,11 @@ def study_facts(request, slug):
     already_evidence = (
         known is not None and Evidence.objects.filter(claim=claim, study=known).exists()
     )
-    result = crossref.lookup(doi) if doi and known is None else None
+    result = (
+        crossref.lookup(doi, limit_keys=crossref_limit_keys(request))
+        if doi and known is None
+        else None
+    )
     initial = request.GET.dict()
     if isinstance(result, crossref.Found):
         # The facts on screen are replaced by the study's own; design and size stay.
@@ -180,6 +196,7 @@ def study_facts(request, slug):
         request,
         "evidence/_study_facts.html",
         {"form": form, "known": known, "already_evidence": already_evidence, "doi_check": True},
+        status=429 if isinstance(result, crossref.Limited) else 200,
     )
 
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from claims.markdown import render_markdown
+from claims.markdown import render_markdown, validate_markdown
 from mechanisms.support import (
     Citation,
     Provenance,
@@ -20,9 +20,13 @@ class Mechanism(models.Model):
     claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="mechanisms")
     rank = models.PositiveSmallIntegerField(help_text="1 is the most probable mechanism.")
     title = models.CharField(max_length=200)
-    how_it_works = models.TextField("How it works", help_text="Markdown lead.")
+    how_it_works = models.TextField(
+        "How it works", help_text="Markdown lead.", validators=[validate_markdown]
+    )
     how_it_works_html = models.TextField(blank=True, editable=False)
-    simple_terms = models.TextField("In Simple Terms", help_text="Markdown, plain language.")
+    simple_terms = models.TextField(
+        "In Simple Terms", help_text="Markdown, plain language.", validators=[validate_markdown]
+    )
     simple_terms_html = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -43,7 +47,10 @@ class Mechanism(models.Model):
 class CausalStep(models.Model):
     mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField()
-    text = models.TextField(help_text="Markdown. Cite studies by DOI in the text as well.")
+    text = models.TextField(
+        help_text="Markdown. Cite studies by DOI in the text as well.",
+        validators=[validate_markdown],
+    )
     text_html = models.TextField(blank=True, editable=False)
     # The support level follows from the citations (mechanisms/support.py); an editor may set
     # another one, with a reason readers see.

@@ -2,7 +2,9 @@
 
 It answers `/works/{doi}` and `/works?filter=updates:{doi}` from the recorded Crossref JSON in
 `tests/data/crossref/`, so the real client code runs over HTTP and no test needs the internet.
-`mode` makes it misbehave: "hang" (answers nothing past the client's timeout), "500", "html".
+`mode` makes it misbehave: "hang" (answers nothing past the client's timeout), "500", "html",
+"redirect" (one 302 to `redirect_to` + the path asked for). `works[doi]` and `updates[doi]`
+hold bodies served instead of the recorded answers (the fuzz tests put mutated answers there).
 """
 
 import threading
@@ -23,6 +25,9 @@ class FakeCrossref:
         self.mode = "ok"
         self.requests = []  # (path with query, headers) of every request, in order
         self.release = threading.Event()
+        self.works = {}  # doi -> body served at /works/{doi} instead of a recorded file
+        self.updates = {}  # doi -> body served at /works?filter=updates:{doi}
+        self.redirect_to = ""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +38,13 @@ class FakeCrossref:
                     return
                 if fake.mode == "500":
                     return self._send(500, b"Internal Server Error", "text/plain")
+                if fake.mode == "redirect":
+                    fake.mode = "ok"  # once: the request it leads to is answered
+                    self.send_response(302)
+                    self.send_header("Location", fake.redirect_to + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if fake.mode == "html":
                     page = b"<!doctype html><html><body><h1>Maintenance</h1></body></html>"
                     return self._send(200, page, "text/html")
@@ -40,11 +52,16 @@ class FakeCrossref:
                 query = parse_qs(url.query)
                 if url.path == "/works" and "filter" in query:
                     doi = query["filter"][0].removeprefix("updates:")
+                    if doi in fake.updates:
+                        return self._send(200, fake.updates[doi], "application/json")
                     file = RECORDED / "updates" / recorded_name(doi)
                     body = file.read_bytes() if file.exists() else EMPTY_LIST
                     return self._send(200, body, "application/json")
                 if url.path.startswith("/works/"):
-                    file = RECORDED / "works" / recorded_name(unquote(url.path[len("/works/") :]))
+                    doi = unquote(url.path[len("/works/") :])
+                    if doi in fake.works:
+                        return self._send(200, fake.works[doi], "application/json")
+                    file = RECORDED / "works" / recorded_name(doi)
                     if file.exists():
                         return self._send(200, file.read_bytes(), "application/json")
                 return self._send(404, b"Resource not found.", "text/plain")

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from claims.models import Topic
+from claims.models import Claim, Topic
 from tests.conftest import PERSONAS
 from tests.factories import (
     make_evidence,
@@ -43,7 +43,20 @@ HOSTILE = [
     "..%2F..%2Fetc%2Fpasswd",
     "../../etc/passwd",
     "%2E%2E%5C%2E%2E%5Cwindows",
+    # Statements in other scripts, and none at all (issue 16: an empty slug).
+    "%D0%9A%D0%BE%D1%84%D0%B5%D0%B8%D0%BD%20%D0%BF%D0%BE%D0%BB%D0%B5%D0%B7%D0%B5%D0%BD",
+    "%E5%92%96%E5%95%A1%E5%9B%A0",
+    "%3F%3F%3F",
+    # DOIs with a zero-width space, a right-to-left override, a word joiner.
+    "10.1234%2Fx%E2%80%8B%E2%80%A6",
+    "10.1234%2Fab%E2%80%AEcd",
+    "See%2010.1234%2Fa%E2%81%A0b%20here",
+    # Markdown that takes Python-Markdown seconds: nested brackets, deep quotes.
+    "%5B" * 1612 + "%5D" * 1611,
+    "%3E" * 3000 + "%20x",
 ]
+# Form charsets a browser never sends for our pages (issue 16).
+CHARSETS = ["latin-1", "utf-16", "ascii", "UTF8", "utf-32", "x-no-such-charset"]
 QUERY_NAMES = [
     "q", "topic", "page", "a", "b", "stance", "doi", "title", "next", "p", "o", "e",
     "year__exact", "at__year", "at__month", "created_at__year", "created_at__month",
@@ -78,6 +91,9 @@ def site(db, editor, member):
     make_evidence(claim, make_study(doi="10.5555/hostile.2", sample_size=400))
     publish(claim, note="Second.")
     submission = make_submission(claim, member)
+    # Claims whose statements hold no ASCII letter: /editors/ and the admin list them.
+    for statement in ("Кофеин полезен", "咖啡因", "???"):
+        Claim.objects.create(statement=statement, claim_type="causal")
     return {
         "slug": claim.slug,
         "number": "1",
@@ -114,7 +130,7 @@ def requests(valid):
         for parameter in parameters:
             for value in HOSTILE:
                 yield "get", fill(parameter, value), None
-        ours = (name or "").endswith(("_changelist", "_change", "_publish"))
+        ours = (name or "").endswith(("_changelist", "_change", "_publish", "claims_claim_add"))
         if url.startswith("/admin/") and not ours:
             continue  # other admin pages (add, delete, history) are walked by path only
         for value in HOSTILE:
@@ -122,13 +138,115 @@ def requests(valid):
             yield "post", url, {key: unquote(value) for key in FORM_NAMES}
 
 
+def urls(valid):
+    for route, _name in walk(get_resolver().url_patterns):
+        yield "/" + PARAMETER.sub(
+            lambda m: valid.get(m.group("name") or m.group("group"), "1"), route
+        )
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_no_request_with_hostile_values_gets_a_server_error(site, clients, persona):
     client: Client = clients[persona]
     client.raise_request_exception = False
-    failures = []
+    failures, count = [], 0
     for method, url, data in requests(site):
         response = client.post(url, data) if method == "post" else client.get(url)
+        count += 1
         if response.status_code >= 500:
             failures.append(f"{method.upper()} {url[:150]} → {response.status_code}")
+    print(f"\n{persona}: {count} hostile requests, {len(failures)} server errors")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_form_in_another_charset_gets_a_400_on_every_url_pattern(site, clients, persona):
+    """With any CSRF cookie and token, as a browser never sends them: refused before the
+    CSRF check or any view reads the body."""
+    client: Client = clients[persona]
+    client.handler.enforce_csrf_checks = True
+    client.raise_request_exception = False
+    client.cookies["csrftoken"] = "x" * 32
+    answers, count = {}, 0
+    for url in urls(site):
+        for charset in CHARSETS:
+            for kind, body in (
+                ("application/x-www-form-urlencoded", b"csrfmiddlewaretoken=" + b"x" * 32),
+                ("multipart/form-data; boundary=b", MULTIPART),
+            ):
+                response = client.generic("POST", url, body, f"{kind}; charset={charset}")
+                count += 1
+                answers.setdefault(response.status_code, []).append(f"{url} {charset} {kind}")
+    print(f"\n{persona}: {count} requests in other charsets, answered {sorted(answers)}")
+    assert list(answers) == [400], {k: v[:5] for k, v in answers.items() if k != 400}
+
+
+MULTIPART = (
+    b'--b\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+    + b"x" * 32
+    + b'\r\n--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n'
+)
+
+
+def upload(size: int) -> bytes:
+    return (
+        b'--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nx\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + b"\0" * size + b"\r\n--b--\r\n"
+    )
+
+
+@pytest.fixture
+def temporary_files(monkeypatch):
+    """Every upload Django writes to a temporary file (the name of its field)."""
+    from django.core.files import uploadedfile
+
+    written = []
+    real = uploadedfile.TemporaryUploadedFile.__init__
+
+    def record(self, name, *args, **kwargs):
+        written.append(name)
+        real(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(uploadedfile.TemporaryUploadedFile, "__init__", record)
+    return written
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/", "/claims/caffeine/evidence/new/"])
+def test_an_anonymous_upload_is_refused_by_csrf_before_its_body_is_read(
+    site, temporary_files, settings, url
+):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000  # spooled to disk above this, by default
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    response = client.post(url, upload(200_000), content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 403
+    assert temporary_files == []
+
+
+def test_a_form_field_with_a_nul_is_refused_by_csrf_first_when_its_token_is_missing(site):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    response = client.post("/accounts/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 403  # the CSRF check, not our reading of the body
+
+
+def test_a_signed_in_members_upload_is_never_stored(site, clients, temporary_files, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = clients["member"]
+    response = client.post(
+        "/claims/caffeine/evidence/new/",
+        upload(200_000),
+        content_type="multipart/form-data; boundary=b",
+    )
+    assert response.status_code == 400  # the form, without its fields, is refused
+    assert temporary_files == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_body_larger_than_any_page_accepts_is_refused_unread(site, clients, persona):
+    client = clients[persona]
+    client.raise_request_exception = False
+    big = b"note=" + b"a" * 2_700_000
+    for url in ("/accounts/login/", "/claims/caffeine/evidence/new/", "/admin/login/"):
+        response = client.post(url, big, content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 413
+        assert b"larger than any page of this site accepts" in response.content

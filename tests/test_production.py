@@ -3,6 +3,7 @@
 import logging
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,40 @@ def test_make_serve_serves_styled_pages_and_far_future_static_files(tmp_path):
         missing = fetch(base + "/claims/no-such-claim/")
         assert missing.status == 404
         assert "We could not find that page" in missing.text
+
+
+def raw_request(base: str, request: bytes) -> tuple[int, dict, str]:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(request)
+        reply = b""
+        while chunk := connection.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body.decode()
+
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+
+
+def test_gunicorns_own_error_pages_carry_the_sites_security_headers(tmp_path):
+    env = production_env(f"sqlite:///{tmp_path}/db.sqlite3")
+    with running_server(env) as base:
+        home = fetch(base + "/")
+        bad_line = raw_request(base, b"GET /<script>alert(1)</script> HTTP/9.9\r\n\r\n")
+        huge_header = raw_request(
+            base, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
+        )
+    for status, headers, body in (bad_line, huge_header):
+        assert status in (400, 431)
+        for name in SECURITY_HEADERS:
+            assert headers.get(name) == home.headers[name], name
+        assert "<script>" not in body and "Evidence Claims" in body

@@ -1,6 +1,9 @@
-import pytest
+import time
 
-from claims.markdown import render_markdown
+import pytest
+from django.core.exceptions import ValidationError
+
+from claims.markdown import markdown_problem, render_markdown, validate_markdown
 from tests.factories import (
     make_claim,
     make_evidence,
@@ -157,3 +160,55 @@ def test_an_editor_s_link_off_the_site_gets_noopener_however_it_is_spelled(href)
 
 def test_an_editor_s_link_within_the_site_gets_no_rel():
     assert "rel=" not in render_markdown("[the list](/claims/)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See 10.1234/x\u200b\u2026 for the trial.",
+        "A reversed DOI 10.1234/ab\u202ecd here.",
+        "Joined 10.1234/a\u2060b and 10.1234/c\ufeffd.",
+    ],
+)
+def test_a_doi_holding_an_invisible_character_is_left_unlinked_and_nothing_raises(db, text):
+    html = render_markdown(text)
+    assert "<a" not in html
+    assert html.startswith("<p>") and "10.1234/" in html
+
+
+def test_a_clean_doi_beside_one_with_an_invisible_character_is_still_linked(db):
+    make_study(doi=REFERENCE_DOI)
+    html = render_markdown(f"Trials {REFERENCE_DOI} and 10.1234/x\u200by.")
+    assert html.count("<a ") == 1 and STUDY_PAGE in html
+
+
+PATHOLOGICAL = {
+    "3,223 open brackets": "[" * 3223,
+    "nested brackets": "[" * 1612 + "]" * 1611,
+    "brackets and parentheses": "[(" * 1611,
+    "abbreviation openers": "*[" * 1600,
+    "footnote openers": "[^" * 1600,
+    "quotes 3,000 deep": ">" * 3000 + " x",
+    "a run of 6,000 asterisks": "*" * 3000 + "x" + "*" * 3000,
+    "lists 200 levels deep": "".join("    " * i + "- x\n" for i in range(200)),
+}
+
+
+@pytest.mark.parametrize("case", PATHOLOGICAL)
+def test_text_that_would_make_the_parser_slow_renders_fast_as_plain_text(db, case):
+    started = time.perf_counter()
+    html = render_markdown(PATHOLOGICAL[case])
+    assert time.perf_counter() - started < 0.5
+    assert html.startswith("<p>") and "<script" not in html
+
+
+@pytest.mark.parametrize("case", PATHOLOGICAL)
+def test_forms_refuse_text_that_would_make_the_parser_slow_with_a_message(case):
+    with pytest.raises(ValidationError) as refusal:
+        validate_markdown(PATHOLOGICAL[case])
+    assert refusal.value.messages[0].endswith((".", ").", "start)."))
+
+
+def test_ordinary_prose_with_links_and_brackets_passes_the_check():
+    prose = "See [the trial](https://example.org) [1], [2].\n\n> A quote\n> > nested\n" * 40
+    assert markdown_problem(prose) is None

@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from evidence import crossref as client
 from evidence.crossref import Found, Malformed, NotFound, Unreachable
+from tests.fake_crossref import FakeCrossref
 
 REFERENCE_DOI = "10.1080/02640414.2024.2321021"
 
@@ -143,3 +144,43 @@ def test_it_reports_a_closed_port_as_unreachable():
 )
 def test_it_formats_authors_in_vancouver_style(authors, expected):
     assert client.format_authors(authors) == expected
+
+
+def test_it_follows_no_redirect_to_another_host_and_shows_nothing_it_sent(settings):
+    with FakeCrossref() as ours, FakeCrossref() as elsewhere:
+        settings.CROSSREF_API_URL = ours.url
+        ours.mode, ours.redirect_to = "redirect", elsewhere.url
+        elsewhere.works[REFERENCE_DOI] = (
+            b'{"status":"ok","message":{"title":["<b>Phishing</b>: sign in at evil.example"]}}'
+        )
+        result = client.lookup(REFERENCE_DOI)
+    assert isinstance(result, Unreachable)
+    assert result.message == "Crossref could not be reached (it redirected to another host)."
+    assert elsewhere.requests == []
+    assert len(ours.requests) == 1  # refused at once: asking again would be redirected again
+
+
+def test_it_follows_a_redirect_within_crossrefs_own_host(crossref):
+    crossref.mode, crossref.redirect_to = "redirect", crossref.url
+    result = client.lookup(REFERENCE_DOI)
+    assert isinstance(result, Found)
+    assert len(crossref.work_requests()) == 2
+
+
+def test_lookups_past_the_limit_per_key_are_not_asked_and_cached_ones_are_free(crossref, settings):
+    settings.CROSSREF_LOOKUPS_PER_MINUTE = 2
+    keys = ("member:1", "address:192.0.2.1")
+    first = client.lookup(REFERENCE_DOI, limit_keys=keys)
+    second = client.lookup("10.9999/unknown.1", limit_keys=keys)
+    third = client.lookup("10.9999/unknown.2", limit_keys=keys)
+    again = client.lookup(REFERENCE_DOI, limit_keys=keys)
+    assert (type(first), type(second), type(third), type(again)) == (
+        Found,
+        NotFound,
+        client.Limited,
+        Found,
+    )
+    assert "wait a minute" in third.message
+    other_member = client.lookup("10.9999/unknown.3", limit_keys=("member:2", "address:192.0.2.1"))
+    assert isinstance(other_member, client.Limited)  # the address is spent too
+    assert isinstance(client.lookup("10.9999/unknown.4", limit_keys=("member:3", None)), NotFound)

@@ -1,6 +1,8 @@
 """Study facts from Crossref on the submission form and in moderation (fake Crossref)."""
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from editorial.moderation import approve
 from evidence.models import Study, Submission
@@ -165,3 +167,43 @@ def test_a_submissions_authors_reach_the_study_when_approved_as_they_are(claim, 
     submission = make_submission(claim, member, authors="Roe R, Poe P")
     approve(submission, by=editor)
     assert Study.objects.get(doi=submission.doi).authors == "Roe R, Poe P"
+
+
+def test_a_member_looking_up_many_new_dois_is_told_to_wait_and_crossref_is_not_asked(
+    crossref, member_client, claim, settings
+):
+    settings.CROSSREF_LOOKUPS_PER_MINUTE = 3
+    statuses = [
+        member_client.get(FACTS_URL, {"doi": f"10.9999/new.{n}"}).status_code for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    asked = len(crossref.work_requests())
+    response = member_client.get(FACTS_URL, {"doi": "10.9999/new.9"})
+    assert response.status_code == 429
+    assert "You have looked up many new DOIs in the last minute" in response.content.decode()
+    assert len(crossref.work_requests()) == asked
+    # An answer already cached costs nothing.
+    assert member_client.get(FACTS_URL, {"doi": "10.9999/new.0"}).status_code == 200
+
+
+def test_members_sharing_an_address_share_its_limit(crossref, member_client, claim, settings):
+    settings.CROSSREF_LOOKUPS_PER_MINUTE = 2
+    for n in range(2):
+        member_client.get(FACTS_URL, {"doi": f"10.9999/first.{n}"})
+    other = Client()
+    other.force_login(User.objects.create_user("neighbour", password="x" * 12))
+    response = other.get(FACTS_URL, {"doi": "10.9999/second.1"})
+    assert response.status_code == 429
+
+
+def test_a_submission_past_the_lookup_limit_asks_the_member_to_type_the_facts(
+    crossref, member_client, claim, settings
+):
+    settings.CROSSREF_LOOKUPS_PER_MINUTE = 1
+    member_client.get(FACTS_URL, {"doi": "10.9999/first.1"})
+    response = member_client.post(
+        SUBMIT_URL, {"doi": REFERENCE_DOI, "stance": "supports", "note": "n", "design": "rct"}
+    )
+    assert response.status_code == 400
+    assert "wait a minute and try again" in response.content.decode()
+    assert not Submission.objects.exists()

@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -456,3 +457,24 @@ def test_my_submissions_name_the_study_claim_stance_status_reason_and_version(
         f'<a href="/claims/caffeine/v/{version.number}/">analysis v{version.number}</a>', html
     )
     assert html.count("Contradicts") == 3
+
+
+def test_a_note_of_nested_brackets_is_refused_beside_the_field_quickly(member_client, claim):
+    started = time.perf_counter()
+    response = post(member_client, note="[" * 1612 + "]" * 1611)
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["note"] == [
+        "This text has 1,612 square brackets; Markdown here allows at most 500. Remove some, "
+        "or write them as ( )."
+    ]
+    assert not Submission.objects.exists()
+
+
+def test_a_note_with_an_invisible_character_in_a_doi_is_stored_with_the_doi_unlinked(
+    member_client, claim
+):
+    response = post(member_client, note="It replicates 10.1234/x\u200b\u2026 exactly.")
+    assert response.status_code == 302
+    assert "<a" not in Submission.objects.get().note_html

@@ -1,7 +1,11 @@
+import logging
+
 from django.core.management.base import CommandError
 
 from editorial.retractions import check_study
 from evidence.management.crossref_command import StudiesCommand
+
+logger = logging.getLogger(__name__)
 
 
 class Command(StudiesCommand):
@@ -17,7 +21,15 @@ class Command(StudiesCommand):
         total, failures = 0, 0
         for prefix, study in self.paced(options):
             total += 1
-            result = check_study(study)
+            try:
+                result = check_study(study)
+            except Exception as error:
+                # One bad record (or a bug it reveals) must not leave every later study
+                # unchecked: logged with its traceback, and the run goes on.
+                logger.exception("check_retractions: %s failed", study.doi)
+                failures += 1
+                self.stderr.write(f"{prefix} skipped: {error.__class__.__name__}: {error}")
+                continue
             if result.problem:
                 failures += 1
                 self.stderr.write(f"{prefix} {result.problem}")

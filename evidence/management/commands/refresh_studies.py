@@ -1,7 +1,13 @@
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from evidence import crossref
 from evidence.management.crossref_command import StudiesCommand
+
+logger = logging.getLogger(__name__)
 
 
 class Command(StudiesCommand):
@@ -22,7 +28,16 @@ class Command(StudiesCommand):
                 continue
             filled = study.fill_missing_facts(result.work)
             if filled:
-                study.save()
+                try:
+                    others = [f.name for f in study._meta.fields if f.name not in filled]
+                    study.full_clean(exclude=others, validate_unique=False)
+                    with transaction.atomic():
+                        study.save()
+                except (ValidationError, DatabaseError) as error:
+                    # One bad record must not stop the run: the study keeps its facts.
+                    logger.warning("refresh_studies: %s not saved: %s", study.doi, error)
+                    self.stderr.write(f"{prefix} skipped: Crossref's facts do not fit ({error})")
+                    continue
                 filled_count += 1
                 self.stdout.write(f"{prefix} filled {', '.join(filled)}")
             else:
