@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from claims.editors import is_editor
 from claims.publishing import claims_with_unpublished_changes
-from evidence.models import Notice, Submission
+from evidence.models import Notice, Submission, SubmissionStatus
 
 
 @require_safe
@@ -25,6 +25,12 @@ def editors_page(request):
     context = {
         "pending_count": Submission.objects.pending().count(),
         "changed_claims": claims_with_unpublished_changes(),
+        # Approved while an editor's draft held the claim back: in its next version.
+        "approved_waiting": Submission.objects.filter(
+            status=SubmissionStatus.APPROVED, version__isnull=True, evidence__isnull=False
+        )
+        .select_related("claim")
+        .order_by("-reviewed_at", "pk"),
         "notices": notices,
     }
     return render(request, "claims/editors.html", context)

@@ -72,6 +72,11 @@ def publish_analysis(*, claim, by, note: str) -> AnalysisVersion:
         latest = claim.versions.order_by("-number").first()
         if latest is not None and latest.same_analysis_as(snapshot):
             raise NothingToPublish(latest)
-        return AnalysisVersion.objects.create_next(
+        version = AnalysisVersion.objects.create_next(
             claim=claim, snapshot=snapshot, published_by=by, change_note=note
         )
+        # Submissions approved while an editor's draft held the claim back are in it now.
+        claim.submissions.filter(
+            status="approved", version__isnull=True, evidence__claim=claim
+        ).update(version=version)
+        return version

@@ -300,9 +300,7 @@ def approve_submission(request, pk):
     except ValidationError as error:
         form.add_error(None, error)
         return _render_item(request, _queue_item(submission, studies, approve_form=form), 400)
-    return _reviewed(
-        request, submission, f"Approved {submission.doi}: published analysis v{version.number}."
-    )
+    return _reviewed(request, submission, moderation.approval_outcome(submission, version))
 
 
 @require_POST

@@ -102,6 +102,6 @@ def test_the_page_takes_the_same_queries_however_much_needs_attention(
             kind=NoticeKind.RETRACTION,
         )
         notice.claims_awaiting_editor.add(claim)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         page = editor_client.get(URL).content.decode()
     assert page.count("/publish/") >= size
