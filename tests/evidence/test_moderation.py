@@ -439,3 +439,15 @@ def test_the_version_an_editor_publishes_next_is_linked_to_the_waiting_approval(
     submission.refresh_from_db()
     assert submission.version == version
     assert any(item.study.doi == submission.doi for item in version.analysis.contradicting)
+
+
+def test_the_editor_is_told_when_an_approval_waits_for_the_draft(editor_client, claim, submission):
+    claim.summary = "An editor's draft summary."
+    claim.save()
+    response = editor_client.post(
+        f"/moderation/{submission.pk}/approve/", approve_data(submission), HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert "no version was published" in page
+    assert "editors&#x27; page" in page or "editors' page" in page
+    assert claim.versions.count() == 2
