@@ -211,7 +211,15 @@ def analysis_fragment(request, *, version, context) -> str:
     check = getattr(context.get("selected_check"), "key", "")
     # Its links (the sensitivity toggles) lead back to the page's own path.
     key = "analysis:" + _digest(
-        release(), version.pk, version.number, context["mode"], audience, check, request.path
+        release(),
+        version.pk,
+        version.number,
+        # After a restore, a new version may take the id and number of one cached before it.
+        version.published_at.isoformat(),
+        context["mode"],
+        audience,
+        check,
+        request.path,
     )
     html = cache.get(key)
     if html is None:
