@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from typing import Any, get_args, get_origin, get_type_hints
 
+from django.apps import apps
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -285,8 +286,10 @@ _PREFETCHED = ("_analysis_evidence", "_analysis_mechanisms", "_analysis_topics",
 
 
 def _analysis_prefetches():
-    from evidence.models import Evidence, GoldStandardDesign
-    from mechanisms.models import Mechanism
+    # By name: evidence.models imports claims.models, which this module must not pull in.
+    Evidence = apps.get_model("evidence", "Evidence")  # noqa: N806 - a model class
+    GoldStandardDesign = apps.get_model("evidence", "GoldStandardDesign")  # noqa: N806
+    Mechanism = apps.get_model("mechanisms", "Mechanism")  # noqa: N806
 
     return [
         Prefetch(

@@ -123,11 +123,15 @@ def draft(db):
         Topic: topic,
         Mechanism: mechanism,
         CausalStep: step,
-        CITATION: CITATION.objects.get(causalstep=step, study=cited),
+        CITATION: CITATION.objects.get(**{_owner_field(CITATION).name: step, "study": cited}),
         Evidence: evidence,
         GoldStandardDesign: gold,
     }
     return claim, rows, {"evidence": cited, "step only": step_only}
+
+
+def _owner_field(model):
+    return next(f for f in model._meta.concrete_fields if f.related_model is OWNER[model])
 
 
 def new_related(model):
