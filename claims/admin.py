@@ -92,14 +92,15 @@ class ClaimAdmin(admin.ModelAdmin):
     view_on_site = True
 
     def save_model(self, request, obj, form, change):
-        # Saving an unchanged claim would date it as changed on the editors' page.
+        # An unchanged form is not saved: nothing to date.
         if not change or form.has_changed():
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and not form.has_changed() and any(fs.has_changed() for fs in formsets):
-            # Its evidence dates itself; mechanisms and designs do not: date the claim.
+            # Its evidence dates itself; mechanisms and designs do not: date the claim (what
+            # is unpublished is decided by content, claims/publishing.py, not by this date).
             Claim.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -24,7 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -55,20 +55,22 @@ class Stamp:
 
 
 def release() -> str:
-    """A digest of the templates and collected static files: a deploy that changes how pages
-    look changes every key, so a cache shared across deploys never serves the old look.
+    """A digest of the templates, the collected static files and the site's Python: a deploy
+    that changes how pages look, or what the code writes into them at render time (what would
+    change the verdict, the certainty suggestions, labels and rules), changes every key, so a
+    cache shared across deploys never serves the old page.
 
-    In development, templates change while the server runs: there, their times count too.
+    In development, files change while the server runs: there, their times count too.
     """
     if settings.DEBUG:
-        return _digest(_release(), *(p.stat().st_mtime_ns for p in _templates()))
+        return _digest(_release(), *(p.stat().st_mtime_ns for p in _sources()))
     return _release()
 
 
 @functools.cache
 def _release() -> str:
     digest = hashlib.sha256()
-    for path in _templates():
+    for path in _sources():
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     manifest = settings.STATIC_ROOT / "staticfiles.json"
@@ -77,9 +79,28 @@ def _release() -> str:
     return digest.hexdigest()[:12]
 
 
+# The site's own Python, every module of it: templates call properties and rules that write
+# text, and a list of "the modules that write text" would be one more list to forget.
+PYTHON_PACKAGES = ("accounts", "claims", "claimsite", "evidence", "mechanisms")
+
+
+def _sources():
+    return _templates() + _python()
+
+
 def _templates():
     roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
     return sorted(p for root in roots for p in root.rglob("*.html") if p.is_file())
+
+
+def _python():
+    base = Path(settings.BASE_DIR)
+    return sorted(
+        p
+        for package in PYTHON_PACKAGES
+        for p in (base / package).rglob("*.py")
+        if "migrations" not in p.parts
+    )
 
 
 def _is_reader(request) -> bool:
@@ -96,12 +117,17 @@ def _is_reader(request) -> bool:
     )
 
 
-def reader_page(stamp_for):
+def reader_page(stamp_for, *, params=None):
     """Serve anonymous readers `view` from the cache, keyed by `stamp_for(request, **kwargs)`.
 
     `stamp_for` makes at most one query and returns a Stamp, or None when there is nothing
-    published to cache (the view then answers, with its 404 for instance).
+    published to cache (the view then answers, with its 404 for instance). `params` names the
+    query parameters the page reads, each with the values it accepts (a set) or a function
+    giving the value to use ("" for none): whatever else a query string holds is dropped before
+    the page is rendered and keyed, so random query strings cannot fill the cache, and a page
+    asked for with them is the page without them.
     """
+    params = params or {}
 
     def decorator(view):
         @functools.wraps(view)
@@ -114,6 +140,7 @@ def reader_page(stamp_for):
             stamp = stamp_for(request, *args, **kwargs)
             if stamp is None:
                 return view(request, *args, **kwargs)
+            _normalise_query(request, params)
             etag = quote_etag(_digest(release(), stamp.key))
             last_modified = (
                 timegm(stamp.last_modified.utctimetuple()) if stamp.last_modified else None
@@ -134,6 +161,25 @@ def reader_page(stamp_for):
         return wrapper
 
     return decorator
+
+
+def _normalise_query(request, params):
+    """Keep only the parameters the page reads, with values it accepts, in a fixed order."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(params):
+        value = request.GET.get(name, "")
+        accepts = params[name]
+        value = accepts(value) if callable(accepts) else (value if value in accepts else "")
+        if value:
+            kept[name] = value
+    if kept.urlencode() != request.META.get("QUERY_STRING", ""):
+        request.GET = kept
+        request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def positive_page(value: str) -> str:
+    """A page number as the list reads it; page 1 is the list without one."""
+    return value if value.isdigit() and len(value) <= 9 and int(value) > 1 else ""
 
 
 def _cached_or_rendered(request, stamp, view, args, kwargs):
@@ -166,7 +212,11 @@ KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Ori
 def version_text(request, *, kind: str, version, build) -> str:
     """`build()` once per published version, kind and site address (citations name the
     version's permanent URL); a version never changes, so neither does the text."""
-    key = f"{kind}:" + _digest(release(), version.pk, version.number, request.get_host())
+    # The publication time too: after a restore, a new version may take the id and number of
+    # one cached before it.
+    key = f"{kind}:" + _digest(
+        release(), version.pk, version.number, version.published_at, request.get_host()
+    )
     text = cache.get(key)
     if text is None:
         text = build()
@@ -188,20 +238,36 @@ def analysis_fragment(request, *, version, context) -> str:
     audience = "member" if request.user.is_authenticated else "reader"
     # A sensitivity check chosen with ?check=… shows inside the fragment.
     check = getattr(context.get("selected_check"), "key", "")
+    # Its links (the sensitivity toggles) lead back to the page's own path.
     key = "analysis:" + _digest(
-        release(), version.pk, version.number, context["mode"], audience, check
+        release(),
+        version.pk,
+        version.number,
+        # After a restore, a new version may take the id and number of one cached before it.
+        version.published_at.isoformat(),
+        context["mode"],
+        audience,
+        check,
+        request.path,
     )
     html = cache.get(key)
     if html is None:
-        # Rendered from the given context only (no request, no context processors), so that
-        # nothing personal can slip into what every member is then served.
+        # Rendered from the given context only (no context processors, and of the request only
+        # its path), so that nothing personal can slip into what every member is then served.
         html = render_to_string(
             "claims/_analysis.html",
-            {**context, "user": request.user},
+            {**context, "user": request.user, "request": PagePath(request.path)},
         )
         cache.set(key, html, PAGE_CACHE_SECONDS)
     # Our own template's output, autoescaped when it was rendered.
     return mark_safe(html)  # noqa: S308
+
+
+@dataclass(frozen=True)
+class PagePath:
+    """All of the request the cached analysis part may read: the page's path."""
+
+    path: str
 
 
 class PublishedAnalysis:
@@ -269,13 +335,19 @@ def claim_stamp(request, slug):
     version_id, published_at, checked_at, waiting, changed_at = row
     checked_at = as_datetime(checked_at) if checked_at else None
     literature = literature_status(checked_at=checked_at, waiting=waiting, now=timezone.now())
-    changes = [as_datetime(published_at)]
+    # The publication time too: after a restore, a new version may take the id of one cached
+    # before it.
+    published_at = as_datetime(published_at)
+    changes = [published_at]
     if changed_at:
         changes.append(as_datetime(changed_at))
     if literature.stale and checked_at:
         # The page came to say "not checked for 30 days" then, with no write to date it.
         changes.append(checked_at + STALE_AFTER)
-    return Stamp(key=f"claim:{slug}:{version_id}:{literature.key}", last_modified=max(changes))
+    return Stamp(
+        key=f"claim:{slug}:{version_id}:{published_at.isoformat()}:{literature.key}",
+        last_modified=max(changes),
+    )
 
 
 def version_stamp(request, slug, number):
@@ -288,7 +360,11 @@ def version_stamp(request, slug, number):
     )
     if row is None:
         return None
-    return Stamp(key=f"version:{slug}:{row[0]}:{row[1]}", last_modified=as_datetime(row[2]))
+    published_at = as_datetime(row[2])
+    return Stamp(
+        key=f"version:{slug}:{row[0]}:{row[1]}:{published_at.isoformat()}",
+        last_modified=published_at,
+    )
 
 
 def compare_stamp(request, slug, a, b):
@@ -302,8 +378,10 @@ def compare_stamp(request, slug, a, b):
     if len(rows) != len({a, b}):
         return None
     ids = sorted(row[0] for row in rows)
+    published_at = as_datetime(rows[0][2])
     return Stamp(
-        key=f"compare:{slug}:{a}:{b}:{ids}:{rows[0][1]}", last_modified=as_datetime(rows[0][2])
+        key=f"compare:{slug}:{a}:{b}:{ids}:{rows[0][1]}:{published_at.isoformat()}",
+        last_modified=published_at,
     )
 
 
@@ -317,7 +395,8 @@ def latest_publication_stamp(request):
     row = one_row(f"SELECT id, published_at FROM {_VERSION} ORDER BY id DESC LIMIT 1", [])  # noqa: S608
     if row is None:
         return Stamp(key="list:none", last_modified=None)
-    return Stamp(key=f"list:{row[0]}", last_modified=as_datetime(row[1]))
+    published_at = as_datetime(row[1])
+    return Stamp(key=f"list:{row[0]}:{published_at.isoformat()}", last_modified=published_at)
 
 
 def bibliography_stamp(request, slug, fmt=None):
@@ -335,6 +414,7 @@ def bibliography_stamp(request, slug, fmt=None):
     published_at = as_datetime(row[1])
     studies_at = as_datetime(row[2]) if row[2] else None
     return Stamp(
-        key=f"bibliography:{slug}:{row[0]}:{studies_at.isoformat() if studies_at else ''}",
+        key=f"bibliography:{slug}:{row[0]}:{published_at.isoformat()}:"
+        f"{studies_at.isoformat() if studies_at else ''}",
         last_modified=max(published_at, studies_at) if studies_at else published_at,
     )

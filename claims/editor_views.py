@@ -2,32 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from claims.editors import is_editor
 from claims.models import Claim
-from evidence.models import Evidence, Notice, Submission
-
-
-def claims_changed_since_published():
-    """Claims never published, or edited (the claim, its evidence or an evidence study's
-    facts) after their latest version was published. One query: a date comparison, not a
-    rebuild of each working copy; the publish page then shows exactly what changed."""
-    published_at = OuterRef("current_version__published_at")
-    evidence_changed = Evidence.objects.filter(claim=OuterRef("pk")).filter(
-        Q(updated_at__gt=published_at) | Q(study__updated_at__gt=published_at)
-    )
-    return (
-        Claim.objects.filter(
-            Q(current_version__isnull=True)
-            | Q(updated_at__gt=F("current_version__published_at"))
-            | Exists(evidence_changed)
-        )
-        .select_related("current_version")
-        .order_by("-updated_at")
-    )
+from claims.publishing import claims_with_unpublished_changes
+from evidence.models import Notice, Submission, SubmissionStatus
 
 
 @require_safe
@@ -47,7 +28,13 @@ def editors_page(request):
     )
     context = {
         "pending_count": Submission.objects.pending().count(),
-        "changed_claims": claims_changed_since_published(),
+        "changed_claims": claims_with_unpublished_changes(),
+        # Approved while an editor's draft held the claim back: in its next version.
+        "approved_waiting": Submission.objects.filter(
+            status=SubmissionStatus.APPROVED, version__isnull=True, evidence__isnull=False
+        )
+        .select_related("claim")
+        .order_by("-reviewed_at", "pk"),
         "notices": notices,
         # Candidates from watching the literature, counted on each claim's own row.
         "screening_claims": screening_claims,

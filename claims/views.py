@@ -5,9 +5,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models import F, IntegerField, Window
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, FirstValue
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from claims.caching import (
     claim_stamp,
     compare_stamp,
     latest_publication_stamp,
+    positive_page,
     reader_page,
     version_stamp,
     version_text,
@@ -33,8 +34,9 @@ from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
 from claims.editors import is_editor
 from claims.literature import literature_status
-from claims.models import Claim, PublishedClaim, PublishedTopic, Topic
+from claims.models import Claim, PublishedClaim, PublishedTopic
 from claims.publishing import has_unpublished_changes
+from claims.sensitivity import CHECK_KEYS
 from claims.verdicts import rule_rows
 from claimsite.converters import parse_positive_int
 from evidence import weights
@@ -71,15 +73,21 @@ def _page_context(request, claim, analysis, **extra):
 
 
 def _published_topics() -> list[TopicRef]:
-    """The topics of published claims, named as their latest versions name them."""
-    # Driven by the short Topic table: one index probe per topic, however many claims (any
-    # row will do: every version names a topic as the Topic table did when it was published).
-    name = PublishedTopic.objects.filter(slug=OuterRef("slug")).order_by().values("name")
+    """The topics of published claims, named as their latest published versions name them.
+
+    Read from the published listing only, like the list itself: a topic renamed in the
+    admin changes nothing here until a claim with it is published again.
+    """
+    latest_name = Window(
+        FirstValue("name"),
+        partition_by=[F("slug")],
+        order_by=[F("listing__published_at").desc(), F("listing_id").desc()],
+    )
     topics = (
-        Topic.objects.annotate(published_name=Subquery(name[:1]))
-        .filter(published_name__isnull=False)
-        .order_by("published_name", "slug")
+        PublishedTopic.objects.annotate(published_name=latest_name)
         .values_list("published_name", "slug")
+        .distinct()
+        .order_by("published_name", "slug")
     )
     return [TopicRef(name=name, slug=slug) for name, slug in topics]
 
@@ -93,7 +101,16 @@ def _published_topic_or_404(slug) -> TopicRef:
     return TopicRef(name=name, slug=slug)
 
 
-@reader_page(latest_publication_stamp)
+# The query parameters each cached page reads (claims/caching.py drops any others).
+LIST_PARAMS = {
+    "topic": lambda value: value.strip()[:80],
+    "certainty": set(CertaintyLevel.values),
+    "page": positive_page,
+}
+CHECK_PARAMS = {"check": set(CHECK_KEYS)}
+
+
+@reader_page(latest_publication_stamp, params=LIST_PARAMS)
 @require_safe
 def claim_list(request):
     query = request.GET.get("q", "").strip()[:200]
@@ -199,7 +216,7 @@ def _claim_review(request, claim, version, mode) -> str:
     return mark_safe(text)  # noqa: S308
 
 
-@reader_page(claim_stamp)
+@reader_page(claim_stamp, params=CHECK_PARAMS)
 @require_safe
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)
@@ -236,7 +253,7 @@ def claim_preview(request, slug):
     return _render_claim_page(request, context)
 
 
-@reader_page(version_stamp)
+@reader_page(version_stamp, params=CHECK_PARAMS)
 @require_safe
 def claim_version(request, slug, number):
     claim = _claim_or_404(request, slug)

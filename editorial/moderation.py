@@ -42,15 +42,20 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
     """Turn the submission into evidence and publish a new analysis version, all at once.
 
     `study_facts` (title, authors, journal, year, design, sample_size) are the editor's
-    corrections, used when the study is new to the site. Returns the new version; raises
-    AlreadyReviewed when another editor acted first and ValidationError for bad facts.
+    corrections, used when the study is new to the site. Returns the new version, or None
+    when the claim's working copy already held editors' unpublished changes: publishing takes
+    the whole working copy, and an editor's draft is published by an editor, so the evidence
+    joins the draft and the next version an editor publishes includes it (and is linked to
+    the submission then). Raises AlreadyReviewed when another editor acted first and
+    ValidationError for bad facts.
     """
     with transaction.atomic():
         locked = _lock_pending(submission)
         # One approval at a time per claim: tallies and version numbers stay consistent.
         # (No join under the lock: a joined row is not re-read after the lock wait.)
         claim = Claim.objects.select_for_update().get(pk=locked.claim_id)
-        editors_changes = claim.is_published and has_unpublished_changes(claim)
+        # Decided before the evidence is added, by the comparison publishing makes.
+        editors_draft = has_unpublished_changes(claim)
         study = Study.objects.filter(doi=locked.doi).first()
         if study is None:
             facts = {
@@ -82,13 +87,7 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
             f"Added {stance} study {locked.doi}, submitted by "
             f"{locked.submitter.get_username()}, approved by {by.get_username()}"
         )
-        if editors_changes:
-            # Publishing takes the whole working copy; say so rather than hide it.
-            note += (
-                f". Also publishes the editors' unpublished changes since "
-                f"v{claim.analysis_version}."
-            )
-        version = publish_analysis(claim=claim, by=by, note=note)
+        version = None if editors_draft else publish_analysis(claim=claim, by=by, note=note)
         locked.status = SubmissionStatus.APPROVED
         locked.reviewed_by = by
         locked.reviewed_at = timezone.now()
@@ -98,6 +97,17 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
         notifications.submission_reviewed(locked)
     submission.refresh_from_db()
     return version
+
+
+def approval_outcome(submission, version) -> str:
+    """What an editor is told after approving."""
+    if version is not None:
+        return f"Approved {submission.doi}: published analysis v{version.number}."
+    return (
+        f"Approved {submission.doi}: added to the claim's working copy, which holds editors' "
+        "unpublished changes, so no version was published. It is listed on the editors' page "
+        "until an editor publishes the claim."
+    )
 
 
 def reject(submission, *, by, reason: str) -> None:

@@ -5,7 +5,8 @@ decides what each means) and, when the study's headline notice changed — it be
 or an expression of concern arrived — re-grades every claim that cites it and publishes a new
 analysis version through `claims.publishing.publish_analysis`, one transaction per claim.
 
-A claim whose working copy holds editors' unpublished changes is not published: publishing
+A claim whose working copy holds editors' unpublished changes (decided by the comparison
+publishing makes, `claims.publishing.has_unpublished_changes`) is not published: publishing
 takes the whole working copy, and the editors' draft is not ours to publish. It is flagged on
 the notice instead (`Notice.claims_awaiting_editor`), and the next version an editor publishes
 carries the retraction. Every step is safe to repeat: a second run finds nothing to do.
@@ -19,7 +20,12 @@ from django.db.models import Q
 
 from claims.analysis import ClaimAnalysis
 from claims.models import Claim
-from claims.publishing import NothingToPublish, publish_analysis, working_snapshot
+from claims.publishing import (
+    NothingToPublish,
+    has_unpublished_changes,
+    publish_analysis,
+    working_snapshot,
+)
 from evidence import crossref
 from evidence.models import Evidence, Notice, Study
 from evidence.notices import kind_of
@@ -109,11 +115,11 @@ def publish_notice_changes(*, study, by) -> tuple[list, list]:
             shown = _shown_ref(before.analysis, study.doi)
             if shown is None or (shown.retracted, shown.notice) == (study.retracted, notice.kind):
                 continue
-            snapshot = working_snapshot(claim)
-            if _editors_changes(before.snapshot, snapshot, doi=study.doi):
+            if _editors_changes(claim=claim, study=study, shown=shown, since=before):
                 notice.claims_awaiting_editor.add(claim)
                 waiting.append(claim)
                 continue
+            snapshot = working_snapshot(claim)
             try:
                 version = publish_analysis(
                     claim=claim,
@@ -153,57 +159,22 @@ def _shown_ref(analysis, doi):
     return None
 
 
-# What a retraction itself changes in a snapshot: the tallies and verdict follow from weights.
-_DERIVED = ("version", "verdict", "verdict_label", "pro", "against")
-# Parts an editor writes; anything else in a snapshot is derived from these.
-_AUTHORED = (
-    "statement",
-    "summary_html",
-    "claim_type",
-    "topics",
-    "mechanisms",
-    "supporting",
-    "contradicting",
-    "gold_standard",
-)
+def _editors_changes(*, claim, study, shown, since) -> bool:
+    """Whether the claim's working copy holds editors' unpublished changes besides the notice.
 
-
-def _editors_changes(published: dict, working: dict, *, doi: str) -> bool:
-    """Whether the working copy differs from the published version in anything but `doi`."""
-
-    # Through ClaimAnalysis first: a version published before a field was added lacks it.
-    def normal(data):
-        return _without_study(ClaimAnalysis.from_dict(data).to_dict(), doi)
-
-    return normal(published) != normal(working)
-
-
-def _without_study(snapshot: dict, doi: str) -> dict:
-    data = {key: snapshot.get(key) for key in _AUTHORED}
-    for stance in ("supporting", "contradicting"):
-        data[stance] = [item for item in data[stance] or [] if item["study"]["doi"] != doi]
-    data["mechanisms"] = [
-        {**mechanism, "steps": [_step_without_study(step, doi) for step in mechanism["steps"]]}
-        for mechanism in data["mechanisms"] or []
-    ]
-    return data
-
-
-# A step's level by the rule follows from its citations, which a retraction changes; an
-# editor's level (overridden) stays what the editor wrote.
-_STEP_DERIVED = ("computed_level", "computed_label", "support_reason")
-
-
-def _step_without_study(step: dict, doi: str) -> dict:
-    kept = {
-        **step,
-        "citations": [r for r in step["citations"] if r["doi"] != doi],
-        "provenance": [p for p in step.get("provenance") or [] if p["doi"] != doi],
-    }
-    derived = _STEP_DERIVED if step.get("overridden") else (*_STEP_DERIVED, "support_level")
-    for key in (*derived, "support_label"):
-        kept.pop(key, None)
-    return kept
+    The study is put back as the published version `since` shows it (its retraction flag,
+    without the notices recorded after that version), in a savepoint that is always rolled
+    back, and the one comparison publishing makes decides (`has_unpublished_changes`): no list
+    of fields to keep up to date, so no editor's judgement can slip into a version unseen.
+    """
+    with transaction.atomic():
+        Study.objects.filter(pk=study.pk).update(retracted=shown.retracted)
+        Notice.objects.filter(study=study, recorded_at__gt=since.published_at).delete()
+        as_shown = Claim.objects.select_related("current_version").get(pk=claim.pk)
+        _regrade(claim=as_shown, study=Study.objects.get(pk=study.pk))
+        changed = has_unpublished_changes(as_shown)
+        transaction.set_rollback(True)
+    return changed
 
 
 def change_note(*, study, notice, before, after: dict) -> str:

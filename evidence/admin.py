@@ -334,9 +334,7 @@ class SubmissionAdmin(RecordAdmin):
                 self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
             else:
                 self.message_user(
-                    request,
-                    f"Approved {submission.doi}: published analysis v{version.number}.",
-                    messages.SUCCESS,
+                    request, moderation.approval_outcome(submission, version), messages.SUCCESS
                 )
 
     @admin.action(description="Reject selected submissions…", permissions=["moderate"])

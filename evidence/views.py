@@ -19,32 +19,39 @@ from evidence import crossref, weights
 from evidence.choices import RiskOfBias, Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import CROSSREF_FIELDS, ApproveForm, RejectForm, SubmissionForm
-from evidence.models import Evidence, Study, Submission, submission_limit_message
+from evidence.models import Evidence, Notice, Study, Submission, submission_limit_message
 from evidence.notices import headline, kind_of
 from evidence.weights import compute_weight
 
 
 def study_stamp(request, doi):
-    """A study page shows the study's own facts (edited in place, so its updated_at) and the
-    published claims citing it, which change only when something is published."""
+    """A study page shows the study's own facts (edited in place, so its updated_at), its
+    retraction flag and notices (written by check_retractions without touching updated_at), and
+    the published claims citing it, which change only when something is published."""
     try:
         doi = normalize_doi(doi)
     except InvalidDOI:
         return None
     # Table names, not input, go into the SQL; the DOI is a parameter.
     latest = f"FROM {AnalysisVersion._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
+    notices = f"FROM {Notice._meta.db_table} n WHERE n.study_id = s.id"  # noqa: S608
     row = one_row(
-        f"SELECT s.id, s.updated_at, (SELECT id {latest}), (SELECT published_at {latest})"  # noqa: S608
+        f"SELECT s.id, s.updated_at, s.retracted, (SELECT COUNT(*) {notices}),"  # noqa: S608
+        f" (SELECT MAX(n.id) {notices}), (SELECT id {latest}), (SELECT published_at {latest})"
         f" FROM {Study._meta.db_table} s WHERE s.doi = %s",
         [doi],
     )
     if row is None:
         return None
-    pk, updated_at, latest_id, latest_at = row
+    pk, updated_at, retracted, notice_count, last_notice, latest_id, latest_at = row
     updated_at = as_datetime(updated_at)
+    latest_at = as_datetime(latest_at) if latest_at else None
     return Stamp(
-        key=f"study:{pk}:{updated_at.isoformat()}:{latest_id}",
-        last_modified=max(updated_at, as_datetime(latest_at)) if latest_at else updated_at,
+        key=(
+            f"study:{pk}:{updated_at.isoformat()}:{bool(retracted)}:{notice_count}:{last_notice}"
+            f":{latest_id}:{latest_at.isoformat() if latest_at else ''}"
+        ),
+        last_modified=max(updated_at, latest_at) if latest_at else updated_at,
     )
 
 
@@ -330,9 +337,7 @@ def approve_submission(request, pk):
     except ValidationError as error:
         form.add_error(None, error)
         return _render_item(request, _queue_item(submission, studies, approve_form=form), 400)
-    return _reviewed(
-        request, submission, f"Approved {submission.doi}: published analysis v{version.number}."
-    )
+    return _reviewed(request, submission, moderation.approval_outcome(submission, version))
 
 
 @require_POST

@@ -6,9 +6,16 @@ import pytest
 from django.utils import timezone
 
 from claims.models import Claim
-from evidence.models import Evidence, Notice, Study
+from evidence.models import Notice, Study
 from evidence.notices import NoticeKind
-from tests.factories import make_claim, make_evidence, make_submission, publish
+from tests.factories import (
+    make_claim,
+    make_evidence,
+    make_mechanism,
+    make_study,
+    make_submission,
+    publish,
+)
 
 URL = "/editors/"
 
@@ -46,17 +53,22 @@ def test_it_lists_claims_changed_since_published_with_preview_and_publish_links(
     publish(same)
     edited = make_claim(statement="Published then edited claim.")
     publish(edited)
-    Claim.objects.filter(pk=edited.pk).update(updated_at=timezone.now() + timedelta(seconds=5))
+    edited.summary = "A summary written after publishing."
+    edited.save()
     with_new_evidence = make_claim(statement="Published then given evidence.")
     publish(with_new_evidence)
-    evidence = make_evidence(with_new_evidence)
-    Evidence.objects.filter(pk=evidence.pk).update(updated_at=timezone.now() + timedelta(seconds=5))
+    make_evidence(with_new_evidence)
+    touched = make_claim(statement="Published then saved unchanged.")
+    publish(touched)
+    Claim.objects.filter(pk=touched.pk).update(updated_at=timezone.now() + timedelta(seconds=5))
     page = editor_client.get(URL).content.decode()
     for claim in (never, edited, with_new_evidence):
         assert claim.statement in page
         assert f"/claims/{claim.slug}/preview/" in page
         assert f"/admin/claims/claim/{claim.pk}/publish/" in page
     assert same.statement not in page
+    # Saving without changing what readers would see is nothing to publish.
+    assert touched.statement not in page
 
 
 def test_a_claim_published_from_the_admin_leaves_the_list(editor_client):
@@ -82,13 +94,15 @@ def test_the_page_takes_the_same_queries_however_much_needs_attention(
     for n in range(size):
         claim = make_claim()
         publish(claim)
-        Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now() + timedelta(seconds=5))
+        make_evidence(claim)
+        make_mechanism(claim, steps=3, cite=[make_study()])
         make_submission(claim, member)
         notice = Notice.objects.create(
             study=Study.objects.create(doi=f"10.1080/n.{n}", title="T", year=2020, design="rct"),
             kind=NoticeKind.RETRACTION,
         )
         notice.claims_awaiting_editor.add(claim)
-    with django_assert_max_num_queries(12):
+    # One query more than the listed parts for the claims with new studies to screen.
+    with django_assert_max_num_queries(19):
         page = editor_client.get(URL).content.decode()
     assert page.count("/publish/") >= size

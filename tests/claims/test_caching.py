@@ -1,5 +1,6 @@
 """Reader pages are rendered once per published version and served from the cache afterwards."""
 
+import io
 import os
 
 import pytest
@@ -213,3 +214,103 @@ def test_a_template_edited_in_development_makes_new_keys(settings, tmp_path):
     template.write_text("second look")
     os.utime(template, ns=(1, 2))
     assert release() != before
+
+
+def fresh(client, url, **kwargs):
+    """The page as a render with no cache gives it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return client.get(url, **kwargs)
+
+
+def test_the_study_page_shows_a_notice_recorded_after_it_was_cached(client, claim, crossref):
+    from django.core.management import call_command
+
+    from evidence.models import Study
+
+    study = make_study(doi="10.9999/retracted.2021.1", title="Soon retracted")
+    url = "/studies/10.9999/retracted.2021.1/"
+    etag = client.get(url)["ETag"]
+
+    # The notices and the retraction flag are written without a save() of the study.
+    call_command("check_retractions", "--doi", study.doi, stdout=io.StringIO())
+    assert Study.objects.get(pk=study.pk).retracted
+
+    conditional = client.get(url, headers={"if-none-match": etag})
+    assert conditional.status_code == 200
+    page = client.get(url).content.decode()
+    assert "Retracted" in page and "10.9999/retraction.2023.7" in page
+    assert page == fresh(client, url).content.decode()
+
+
+def test_the_topic_menu_of_the_cached_home_page_is_the_one_a_fresh_render_gives(client, claim):
+    from claims.models import Topic
+
+    topic = Topic.objects.create(name="Hypertrophy", slug="hypertrophy")
+    claim.topics.add(topic)
+    publish(claim, note="With a topic.")
+    cached = client.get("/").content.decode()
+    assert 'href="/?topic=hypertrophy"' in cached
+
+    # Renamed in the admin, not yet published: readers still see the published topic.
+    topic.name, topic.slug = "Muscle growth", "muscle-growth"
+    topic.save()
+
+    assert client.get("/").content.decode() == fresh(client, "/").content.decode()
+    assert 'href="/?topic=hypertrophy"' in client.get("/").content.decode()
+    assert "muscle-growth" not in client.get("/").content.decode()
+
+
+def test_a_change_to_the_python_that_writes_page_text_makes_new_keys(monkeypatch, settings):
+    from pathlib import Path
+
+    from claims import caching
+
+    settings.DEBUG = False
+    caching._release.cache_clear()
+    before = caching.release()
+    source = Path(settings.BASE_DIR) / "claims" / "what_would_change.py"
+    read = Path.read_bytes
+
+    def deployed(path):
+        data = read(path)
+        return data + b"\n# a new sentence\n" if path == source else data
+
+    monkeypatch.setattr(Path, "read_bytes", deployed)
+    caching._release.cache_clear()
+    try:
+        assert caching.release() != before
+    finally:
+        monkeypatch.undo()
+        caching._release.cache_clear()
+
+
+@pytest.mark.parametrize("page", ["claim", "version", "home", "study", "compare"])
+def test_unknown_query_parameters_are_served_the_cached_page_without_them(client, claim, page):
+    url = reader_urls(claim)[page]
+    plain = client.get(url).content
+    for n in range(3):
+        response, count = queries(client, f"{url}?utm_source=feed{n}&x={n}")
+        assert count == 1  # the stamp only: no new entry was rendered
+        assert response.content == plain
+
+
+def test_unknown_values_of_known_parameters_are_the_page_without_them(client, claim):
+    url = reader_urls(claim)["claim"]
+    plain = client.get(url).content
+    response, count = queries(client, f"{url}?check=nonsense")
+    assert (count, response.content) == (1, plain)
+    home = client.get("/").content
+    response, count = queries(client, "/?certainty=sure&page=1")
+    assert (count, response.content) == (1, home)
+
+
+@pytest.mark.parametrize("who", ["reader", "member"])
+def test_a_full_page_with_a_check_links_back_to_all_evidence(client, member_client, claim, who):
+    browser = member_client if who == "member" else client
+    url = reader_urls(claim)["claim"]
+    for _ in range(2):  # rendered, then from the cache
+        page = browser.get(f"{url}?check=rct").content.decode()
+        assert f'<a href="{url}#sensitivity" hx-get="{url}"' in page
+        assert 'hx-get=""' not in page

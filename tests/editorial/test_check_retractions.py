@@ -185,3 +185,18 @@ def test_an_unchecked_study_keeps_its_weight(crossref, db):
     run()
     assert not Study.objects.get(pk=study.pk).retracted
     assert claim.versions.count() == 1
+
+
+def test_an_editors_unpublished_certainty_judgements_are_not_published(crossref, cited):
+    claim, _ = cited
+    claim.certainty_override = "high"
+    claim.certainty_override_reason = "A draft reason, not ready."
+    claim.publication_bias_suspected = True
+    claim.save()
+
+    out, _ = run()
+
+    claim.refresh_from_db()
+    assert claim.current_version.number == 1
+    assert "A draft reason" not in str(claim.current_version.snapshot)
+    assert f"{claim.slug} has unpublished editor changes: flagged" in out

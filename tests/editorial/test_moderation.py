@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertInHTML
 
 from claims.models import Claim
+from claims.publishing import publish_analysis
 from editorial.moderation import AlreadyReviewed, approve, reject
 from evidence.models import Evidence, Study, Submission
 from tests.conftest import run_in_threads
@@ -409,8 +410,44 @@ def test_approving_two_submissions_on_one_claim_at_once_counts_both(postgres_onl
     assert len(claim.current_version.snapshot["contradicting"]) == 2
 
 
-def test_an_approval_says_when_it_also_publishes_editors_changes(editor, claim, member):
+def test_an_approval_never_publishes_an_editors_unpublished_draft(editor, claim, member):
     claim.statement = "Caffeine helps endurance, reworded by an editor."
     claim.save()
-    version = approve(make_submission(claim, member), by=editor)
-    assert version.change_note.endswith("Also publishes the editors' unpublished changes since v2.")
+    submission = make_submission(claim, member)
+
+    assert approve(submission, by=editor) is None
+
+    claim.refresh_from_db()
+    assert claim.current_version.number == 2
+    assert "reworded by an editor" not in str(claim.current_version.snapshot)
+    # The evidence joins the draft: the tallies of the working copy include it.
+    assert claim.evidence.filter(study__doi=submission.doi).exists()
+    submission.refresh_from_db()
+    assert (submission.status, submission.version) == ("approved", None)
+
+
+def test_the_version_an_editor_publishes_next_is_linked_to_the_waiting_approval(
+    editor, claim, member
+):
+    claim.statement = "Caffeine helps endurance, reworded by an editor."
+    claim.save()
+    submission = make_submission(claim, member)
+    approve(submission, by=editor)
+
+    version = publish_analysis(claim=claim, by=editor, note="The editor's draft, with the study.")
+
+    submission.refresh_from_db()
+    assert submission.version == version
+    assert any(item.study.doi == submission.doi for item in version.analysis.contradicting)
+
+
+def test_the_editor_is_told_when_an_approval_waits_for_the_draft(editor_client, claim, submission):
+    claim.summary = "An editor's draft summary."
+    claim.save()
+    response = editor_client.post(
+        f"/moderation/{submission.pk}/approve/", approve_data(submission), HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert "no version was published" in page
+    assert "editors&#x27; page" in page or "editors' page" in page
+    assert claim.versions.count() == 2
