@@ -24,6 +24,7 @@ from django.db import connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from claims import search
+from claims.immutable_history import loading_history
 from claims.models import PublishedClaim
 from claimsite.serializers import ExactJSONEncoder
 
@@ -279,7 +280,7 @@ def import_json(stream, *, using="default"):
         call_command(
             "flush", database=using, interactive=False, inhibit_post_migrate=True, verbosity=0
         )
-        with connection.constraint_checks_disabled():
+        with connection.constraint_checks_disabled(), loading_history():
             for item in serializers.deserialize("python", objects, using=using):
                 # A raw save, as loaddata does: no model save() logic, no auto_now, values
                 # stored exactly as exported.
