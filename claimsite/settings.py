@@ -16,6 +16,7 @@ from claimsite.env import (
     env_list,
     env_networks,
     proxy_ssl_header,
+    task_backend,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "claims",
     "evidence",
@@ -133,6 +136,9 @@ SERIALIZATION_MODULES = {"json": "claimsite.serializers"}
 
 FORM_RENDERER = "claimsite.forms.SiteFormRenderer"
 
+# Django's own CSRF failure page has an inline <style> that the Content-Security-Policy blocks.
+CSRF_FAILURE_VIEW = "claimsite.views.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:list"
 LOGOUT_REDIRECT_URL = "claims:list"
@@ -171,6 +177,14 @@ CROSSREF_PAUSE = env_int("CROSSREF_PAUSE", 1, minimum=0)
 # Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
 globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
+# Seconds to wait for the mail server (in the worker, never in a request).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+
+# Background tasks (claimsite/mail.py): Django's tasks API through the django-tasks backport.
+# "database" stores tasks in the site's database for `python manage.py db_worker` to run
+# (production: `make serve` starts one); "immediate" runs them inside the request (the
+# default with DEBUG on, so `make run` needs no worker).
+TASKS = {"default": task_backend("TASKS_BACKEND", default="immediate" if DEBUG else "database")}
 
 # Pages for anonymous readers are cached per published version (claims/caching.py):
 # CACHE_URL=locmem:// (the default, one cache per process) or dummy:// (no cache).
