@@ -166,3 +166,16 @@ def test_make_serve_serves_styled_pages_and_far_future_static_files(tmp_path):
         missing = fetch(base + "/claims/no-such-claim/")
         assert missing.status == 404
         assert "We could not find that page" in missing.text
+
+
+def test_make_serve_refuses_a_unix_socket_without_trusted_proxies():
+    env = {k: v for k, v in os.environ.items() if k != "TRUSTED_PROXIES"}
+    env.update(SECRET_KEY="x" * 50, ALLOWED_HOSTS="claims.example.org")
+    env["BIND_ADDRESS"] = "unix:/tmp/claims-test.sock"
+    result = subprocess.run(
+        [sys.executable, "scripts/serve.py"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("make serve: BIND_ADDRESS=unix:/tmp/claims-test.sock")
+    assert "TRUSTED_PROXIES" in result.stderr
+    assert "Traceback" not in result.stderr
