@@ -12,6 +12,9 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 RESET = "/accounts/password_reset/"
+# The mail server holds a request waiting on it this long; the site must answer well within
+# it (half, to allow for a busy machine).
+STALL = 10
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
@@ -52,7 +55,7 @@ def stalling_smtp(settings):
         settings.EMAIL_HOST = "127.0.0.1"
         settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = False
-        settings.EMAIL_TIMEOUT = 3
+        settings.EMAIL_TIMEOUT = STALL
         yield server
 
 
@@ -67,8 +70,7 @@ def test_a_reset_does_not_wait_for_a_stalled_mail_server(member, settings, stall
     registered, registered_time = timed_reset("mia@example.org", "10.0.0.1")
     unknown, unknown_time = timed_reset("nobody@example.org", "10.0.0.2")
     assert registered.status_code == unknown.status_code == 302
-    # The mail server would hold a request for EMAIL_TIMEOUT (3 s).
-    assert registered_time < 1 and unknown_time < 1
+    assert registered_time < STALL / 2 and unknown_time < STALL / 2
     # Both requests queued the same task; the worker finds out who has an account.
     assert DBTaskResult.objects.count() == 2
 
@@ -103,7 +105,7 @@ def test_a_sign_up_with_a_registered_email_does_not_wait_for_the_mail_server(
         REMOTE_ADDR="10.0.0.3",
     )
     assert response.status_code == 302
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < STALL / 2
     assert DBTaskResult.objects.count() == 1
 
 
