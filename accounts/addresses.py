@@ -1,7 +1,10 @@
 """The address a request came from, as far as we can trust it.
 
 Without TRUSTED_PROXIES the peer (REMOTE_ADDR) is the client, and X-Forwarded-For is ignored:
-anyone can write that header. Behind trusted reverse proxies, each proxy appends the address
+anyone can write that header. A Unix socket has no peer address: there the proxy in front is
+trusted when TRUSTED_PROXIES is set, and otherwise no client has an address (password checks
+are then refused, see accounts.forms.begin_throttled_attempt; `make serve` refuses to bind a
+Unix socket without TRUSTED_PROXIES). Behind trusted reverse proxies, each proxy appends the address
 it received the request from, so X-Forwarded-For is read from the right, skipping trusted
 proxies; the first address that is not one is the client. Whatever lies further left was
 written by the client and is never used.
@@ -38,13 +41,20 @@ def client_address(request, proxies: Sequence[Network] | None = None) -> str | N
     if request is None:
         return None
     proxies = settings.TRUSTED_PROXIES if proxies is None else proxies
-    peer = _parse(request.META.get("REMOTE_ADDR") or "")
+    raw_peer = (request.META.get("REMOTE_ADDR") or "").strip()
+    peer = _parse(raw_peer)
     if peer is None:
-        return None
-    if not _trusted(peer, proxies):
+        # No peer address: gunicorn on a Unix socket, which only a process on this machine
+        # (the reverse proxy) can reach. With TRUSTED_PROXIES set, that proxy is trusted and
+        # its X-Forwarded-For names the client; without, nobody can be told apart.
+        if raw_peer or not proxies:
+            return None
+        client = None
+    elif not _trusted(peer, proxies):
         return str(peer)
+    else:
+        client = peer
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    client = peer
     for entry in reversed(forwarded.split(",")):
         hop = _parse(entry)
         if hop is None:
@@ -54,7 +64,7 @@ def client_address(request, proxies: Sequence[Network] | None = None) -> str | N
         client = hop
         if not _trusted(hop, proxies):
             break
-    return str(client)
+    return str(client) if client is not None else None
 
 
 def throttle_key(address: str | None) -> str | None:

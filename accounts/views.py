@@ -1,26 +1,22 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView, PasswordResetView
-from django.core.mail import send_mail
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from accounts import tasks
 from accounts.addresses import client_address, throttle_key
-from accounts.forms import SignUpForm, ThrottledAuthenticationForm
+from accounts.forms import SignUpForm, ThrottledAuthenticationForm, ThrottledPasswordChangeForm
 from accounts.models import RateLimitedRequest
 
 Action = RateLimitedRequest.Action
 TOO_MANY_SIGNUPS = "Too many sign-ups from this address. Please try again in an hour."
-TOO_MANY_RESETS = (
-    "Too many password reset requests from this address or for this email. "
-    "Please try again in an hour."
-)
+TOO_MANY_RESETS = "Too many password reset requests from this address. Please try again in an hour."
 
 
 def too_many_requests(response, *, minutes: int):
@@ -89,40 +85,61 @@ def _sign_up(request, form):
         if owners:
             user.email = ""
         user.save()
-    # Counted for every sign-up, so the count itself does not tell a registered email apart.
-    if may_email(form.cleaned_data["email"]) and owners:
-        _send_existing_account_notice(request, form.cleaned_data["email"], owners, user)
+    # Counted and queued for every sign-up, so neither the count nor the time taken tells a
+    # registered email apart: the worker looks up the owners and writes only if there are any.
+    if may_email(form.cleaned_data["email"]):
+        tasks.send_existing_account_notice.enqueue(
+            email=form.cleaned_data["email"],
+            new_username=user.get_username(),
+            login_url=request.build_absolute_uri(reverse("login")),
+            reset_url=request.build_absolute_uri(reverse("password_reset")),
+        )
     return user
 
 
-def _send_existing_account_notice(request, email, owners, new_user):
-    context = {
-        "email": email,
-        "owners": owners,
-        "new_username": new_user.get_username(),
-        "login_url": request.build_absolute_uri(reverse("login")),
-        "reset_url": request.build_absolute_uri(reverse("password_reset")),
-    }
-    send_mail(
-        "Someone signed up with your email address",
-        render_to_string("accounts/existing_account_email.txt", context),
-        None,
-        [email],
-    )
-
-
 class ThrottledPasswordResetView(PasswordResetView):
-    """Django's password reset, limited per address and per email."""
+    """Django's password reset, limited per source address; the email goes out through the
+    task worker.
+
+    Past the per-address limit the answer is 429. The emails sent to one address are limited
+    too, but silently: the answer is the same "check your email" page either way, so nobody
+    can stop an address's owner from asking (and the links already sent still work), and the
+    answer never says whether the email has an account. Registered or not, the request does
+    the same work (count, enqueue) and never waits for the mail server.
+    """
 
     def form_valid(self, form):
         address = throttle_key(client_address(self.request))
-        allowed = RateLimitedRequest.objects.allow(
+        if not RateLimitedRequest.objects.allow(
             Action.PASSWORD_RESET, address, limit=settings.PASSWORD_RESET_LIMIT_PER_HOUR
-        ) and may_email(form.cleaned_data["email"])
-        if not allowed:
+        ):
             form.add_error(None, TOO_MANY_RESETS)
             return too_many_requests(self.form_invalid(form), minutes=60)
-        return super().form_valid(form)
+        email = form.cleaned_data["email"]
+        if may_email(email):
+            tasks.send_password_reset.enqueue(
+                email=email, domain=self.request.get_host(), use_https=self.request.is_secure()
+            )
+        return redirect(self.get_success_url())
+
+
+class ThrottledPasswordChangeView(PasswordChangeView):
+    """Django's password change, whose old-password check is throttled like sign-in."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            return too_many_requests(response, minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+        if form.unavailable:
+            response.status_code = 503
+            return response
+        response.status_code = 400
+        return response
 
 
 class ThrottledLoginView(LoginView):
@@ -135,7 +152,7 @@ class ThrottledLoginView(LoginView):
         response = super().form_invalid(form)
         if form.throttled:
             return too_many_requests(response, minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-        response.status_code = 400
+        response.status_code = 503 if form.unavailable else 400
         return response
 
 
@@ -146,4 +163,6 @@ def admin_login(request, extra_context=None):
     form = (getattr(response, "context_data", None) or {}).get("form")
     if getattr(form, "throttled", False):
         return too_many_requests(response, minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    if getattr(form, "unavailable", False):
+        response.status_code = 503
     return response

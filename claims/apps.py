@@ -22,7 +22,9 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from claims import immutable_history
+        from claimsite.limits import refuse_values_beyond_limits
 
+        pre_save.connect(refuse_values_beyond_limits, dispatch_uid="claimsite_length_limits")
         post_migrate.connect(_restore_editors_group, sender=self)
         post_migrate.connect(immutable_history.repair_triggers, sender=self)
         pre_save.connect(

@@ -190,3 +190,39 @@ def proxy_ssl_header(name: str) -> tuple[str, str] | None:
             f"{name}={raw!r} is not a header name: use e.g. X-Forwarded-Proto."
         )
     return "HTTP_" + header.upper().replace("-", "_"), value.strip() or "https"
+
+
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "dummy": "django_tasks.backends.dummy.DummyBackend",
+}
+
+
+def task_backend(name: str, *, default: str) -> dict:
+    """A TASKS entry from `name`: database, immediate or dummy (enqueued, never run)."""
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(TASK_BACKENDS)}, not {value!r}."
+        )
+    return {"BACKEND": TASK_BACKENDS[value]}
+
+
+def unix_socket_bind(name: str) -> str | None:
+    """`name` when it asks for a Unix socket (unix:/path), else None.
+
+    Requests on a Unix socket carry no client address, so the sign-in throttle could count
+    only usernames, which lets anyone pause an editor's sign-in: a Unix socket is refused
+    unless TRUSTED_PROXIES is set, so that the proxy's X-Forwarded-For names each client.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value.startswith("unix:"):
+        return None
+    if not env_networks("TRUSTED_PROXIES"):
+        raise ImproperlyConfigured(
+            f"{name}={value} is a Unix socket, where requests carry no client address: set "
+            "TRUSTED_PROXIES (e.g. 127.0.0.1) so that the reverse proxy's X-Forwarded-For "
+            "tells clients apart, or bind an address and port."
+        )
+    return value

@@ -16,6 +16,7 @@ from claimsite.env import (
     env_list,
     env_networks,
     proxy_ssl_header,
+    task_backend,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks",
+    "django_tasks_db",
     "accounts",
     "claims",
     "evidence",
@@ -147,6 +149,9 @@ SERIALIZATION_MODULES = {"json": "claimsite.serializers"}
 
 FORM_RENDERER = "claimsite.forms.SiteFormRenderer"
 
+# Django's own CSRF failure page has an inline <style> that the Content-Security-Policy blocks.
+CSRF_FAILURE_VIEW = "claimsite.views.csrf_failure"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:list"
 LOGOUT_REDIRECT_URL = "claims:list"
@@ -197,15 +202,20 @@ OPENALEX_MAX_PER_CLAIM = env_int("OPENALEX_MAX_PER_CLAIM", 200, minimum=1)
 # Email: the console in development; EMAIL_URL=smtp://user:pass@host:587?tls=1 for SMTP.
 globals().update(email_from_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Evidence Claims <noreply@localhost>")
+# Seconds to wait for the mail server (in the worker, never in a request).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+
+# Background tasks (claimsite/mail.py): Django's tasks API through the django-tasks backport,
+# for account emails and, after the publishing transaction commits, emails to a claim's
+# followers and to members whose submission was reviewed (claims/notifications.py).
+# "database" stores tasks in the site's database for `python manage.py db_worker` to run
+# (production: `make serve` starts one); "immediate" runs them inside the request (the
+# default with DEBUG on, so `make run` needs no worker).
+TASKS = {"default": task_backend("TASKS_BACKEND", default="immediate" if DEBUG else "database")}
 
 # The site's address, for links in emails sent outside a request (claims/notifications.py).
 SITE_URL = env_http_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Background work (Django 6's tasks API, backported by django-tasks): emails to followers
-# and to members whose submission was reviewed, after the publishing transaction commits.
-# The immediate backend runs a task in the same process once it is enqueued (after the
-# commit): a failing mail server is logged and recorded, and never fails a publication.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Pages for anonymous readers are cached per published version (claims/caching.py):
 # CACHE_URL=locmem:// (the default, one cache per process) or dummy:// (no cache).

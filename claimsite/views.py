@@ -3,7 +3,9 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,6 +27,13 @@ def healthz(request):
         logger.error("Health check failed: the database is unreachable: %s", error)
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's page has an inline <style> the CSP blocks; ours is styled
+    by the site's stylesheet and says what to do."""
+    context = {"no_cookie": reason == REASON_NO_CSRF_COOKIE}
+    return HttpResponseForbidden(render_to_string("403_csrf.html", context, request=request))
 
 
 def bench_ok(request):

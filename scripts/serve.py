@@ -29,6 +29,13 @@ def main():
 
     from django.core.management import call_command
 
+    from claimsite.env import unix_socket_bind
+
+    try:
+        unix_socket_bind("BIND_ADDRESS")
+    except ImproperlyConfigured as error:
+        sys.exit(f"make serve: {error}")
+
     call_command("migrate", interactive=False, verbosity=1)
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

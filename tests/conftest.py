@@ -25,6 +25,13 @@ def no_real_crossref(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Tasks (account emails) run inside the request, so tests see their effect at once;
+    tests of the queue itself set the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def crossref(settings):
     """A local fake Crossref serving recorded answers; the site is pointed at it."""

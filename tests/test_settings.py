@@ -124,3 +124,22 @@ def test_a_crossref_url_that_is_not_http_names_the_variable(monkeypatch, url):
     monkeypatch.setenv("CROSSREF_API_URL", url)
     with pytest.raises(ImproperlyConfigured, match="CROSSREF_API_URL"):
         env_http_url("CROSSREF_API_URL", "https://api.crossref.org")
+
+
+def test_the_task_backend_is_the_database_queue_unless_asked_otherwise(monkeypatch):
+    from claimsite.env import task_backend
+
+    monkeypatch.delenv("TASKS_BACKEND", raising=False)
+    assert task_backend("TASKS_BACKEND", default="database") == {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+    }
+    monkeypatch.setenv("TASKS_BACKEND", "Immediate")
+    assert task_backend("TASKS_BACKEND", default="database")["BACKEND"].endswith("ImmediateBackend")
+
+
+def test_a_nonsense_task_backend_names_the_variable(monkeypatch):
+    from claimsite.env import task_backend
+
+    monkeypatch.setenv("TASKS_BACKEND", "celery")
+    with pytest.raises(ImproperlyConfigured, match="TASKS_BACKEND must be one of"):
+        task_backend("TASKS_BACKEND", default="database")

@@ -139,3 +139,61 @@ def test_an_attacker_elsewhere_does_not_lock_the_member_out(live_server):
     status, _ = member.sign_in("mia", "member-pass-123")
     assert status == 302
     assert "sessionid" in member.cookies
+
+
+# A Unix socket: gunicorn's requests carry no peer address.
+
+
+def test_behind_a_unix_socket_with_trusted_proxies_the_forwarded_client_is_used():
+    assert address_of("", "198.51.100.7") == "198.51.100.7"
+    # What the client wrote further left is still ignored.
+    assert address_of("", "1.1.1.1, 198.51.100.7, 10.0.0.5") == "198.51.100.7"
+
+
+def test_behind_a_unix_socket_without_trusted_proxies_nobody_has_an_address():
+    assert address_of("", "198.51.100.7", proxies=[]) is None
+
+
+def test_sign_in_without_any_client_address_is_refused_not_counted_by_username(
+    client, member, settings
+):
+    from accounts.models import LoginFailure
+
+    settings.TRUSTED_PROXIES = []
+    # Counted by username alone, five wrong guesses from anyone would pause the owner too.
+    for _ in range(6):
+        response = client.post(
+            "/accounts/login/", {"username": "mia", "password": "wrong"}, REMOTE_ADDR=""
+        )
+        assert response.status_code == 503
+        assert "cannot tell visitors apart" in response.content.decode()
+    assert not LoginFailure.objects.exists()
+
+
+def test_behind_a_unix_socket_an_attacker_cannot_pause_an_editors_sign_in(client, editor, settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    for _ in range(10):
+        client.post(
+            "/accounts/login/",
+            {"username": "edith", "password": "wrong"},
+            REMOTE_ADDR="",
+            HTTP_X_FORWARDED_FOR="203.0.113.66",
+        )
+    response = client.post(
+        "/accounts/login/",
+        {"username": "edith", "password": "editor-pass-123"},
+        REMOTE_ADDR="",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert response.status_code == 302
+
+
+def test_a_unix_socket_without_trusted_proxies_is_refused_at_start(monkeypatch):
+    from claimsite.env import unix_socket_bind
+
+    monkeypatch.setenv("BIND_ADDRESS", "unix:/run/claims.sock")
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="set TRUSTED_PROXIES"):
+        unix_socket_bind("BIND_ADDRESS")
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")
+    assert unix_socket_bind("BIND_ADDRESS") == "unix:/run/claims.sock"

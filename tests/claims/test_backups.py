@@ -16,6 +16,7 @@ from django.db.utils import load_backend
 from django.test import Client, override_settings
 
 from claims.backups import site_models
+from claims.immutable_history import loading_history
 from claims.models import AnalysisVersion, Claim
 from claimsite.env import sqlite_config
 from tests.conftest import require
@@ -208,7 +209,8 @@ def test_dumpdata_then_loaddata_keeps_microseconds(transactional_db, tmp_path):
     dump = tmp_path / "dump.json"
     call_command("dumpdata", output=str(dump), verbosity=0)
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    call_command("loaddata", str(dump), verbosity=0)
+    with loading_history():  # as `restore` does: a fixture alone may not add versions
+        call_command("loaddata", str(dump), verbosity=0)
     assert AnalysisVersion.objects.get(pk=version.pk).published_at == MOMENT
     assert Claim.objects.get(pk=claim.pk).current_version_id == version.pk
 

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from claims.immutable_history import loading_history
 from claims.models import Claim, PublishedClaim
 
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
             # leaving claims, versions and evidence out of step.
             self.stdout.write("The database already has claims: demo data not loaded again.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), loading_history():
             call_command("loaddata", "demo", verbosity=0)
             # The fixture holds claims and their versions; lists and search read the listing
             # written from them, which loading a fixture does not write.

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
         parser.add_argument(
+            "--truncate",
+            action="store_true",
+            help="JSON only: cut text longer than this database's column to fit, listing each "
+            "cut (without it, such a backup is refused before anything changes).",
+        )
+        parser.add_argument(
             "--no-input",
             "--noinput",
             action="store_false",
@@ -24,7 +30,7 @@ class Command(BaseCommand):
             help="Do not ask for confirmation.",
         )
 
-    def handle(self, *args, file, database, interactive, **options):
+    def handle(self, *args, file, database, interactive, truncate, **options):
         if not file.is_file():
             raise CommandError(f"{file} does not exist.")
         name = connections[database].settings_dict["NAME"]
@@ -36,8 +42,11 @@ class Command(BaseCommand):
             if answer != "yes":
                 self.stdout.write("Restore cancelled.")
                 return
+        cuts = []
         try:
-            kind = restore(file, using=database)
+            kind = restore(file, using=database, truncate=truncate, report=cuts)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        for line in cuts:
+            self.stdout.write(f"Cut: {line}")
         self.stdout.write(f"Restored {name} from {file} ({kind}).")
