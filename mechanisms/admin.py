@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -15,6 +16,19 @@ from evidence.models import Study
 from mechanisms.models import CausalStep, Mechanism
 
 RETURN_TO = "_return_to"
+
+
+class RequiredAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete for a required choice that starts with an empty option. Django leaves
+    it out when the field is required, but HTML wants a required <select>'s first option to
+    be an empty placeholder (the Nu HTML Checker reports an error otherwise)."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        if self.is_required:
+            empty = self.create_option(name, "", "---------", False, 0)
+            groups.insert(0, (None, [empty], 0))
+        return groups
 
 
 class MechanismFormSet(NumberedInlineFormSet):
@@ -119,6 +133,13 @@ class MechanismAdmin(admin.ModelAdmin):
     list_select_related = ("claim",)
     fields = ("claim", "rank", "title", "how_it_works", "simple_terms")
     inlines = (CausalStepInline,)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim":
+            kwargs["widget"] = RequiredAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -89,7 +89,7 @@ def test_focus_and_the_count_follow_moderation_in_place(
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     desk = log_in(context, live_server.url, "editor", "/moderation/")
     count = desk.locator("#moderation-count")
-    expect(count).to_have_text("2")
+    expect(count).to_have_text("2 pending")
 
     item = desk.locator(f"#submission-{first.pk}")
     item.get_by_label("Reason", exact=True).fill("Not about this claim.")
@@ -97,7 +97,7 @@ def test_focus_and_the_count_follow_moderation_in_place(
     result = desk.locator(f"#submission-{first.pk}")
     expect(result).to_have_text(re.compile("Rejected 10.5555/focus.one"))
     expect(result).to_be_focused()
-    expect(count).to_have_text("1")
+    expect(count).to_have_text("1 pending")
     expect(count).to_have_attribute("aria-label", "1 pending")
 
     item = desk.locator(f"#submission-{second.pk}")
@@ -106,7 +106,7 @@ def test_focus_and_the_count_follow_moderation_in_place(
     result = desk.locator(f"#submission-{second.pk}")
     expect(result).to_have_text(re.compile("Approved 10.5555/focus.two"))
     expect(result).to_be_focused()
-    expect(count).to_have_text("0")
+    expect(count).to_have_text("0 pending")
     screenshot(desk, "moderation-after-approve")
     assert desk.errors == []
     context.close()
