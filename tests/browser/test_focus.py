@@ -146,8 +146,8 @@ def test_a_standalone_form_with_errors_starts_with_a_summary_linking_to_each_fie
     page = log_in(context, live_server.url, "member", CLAIM)
     page.goto(live_server.url + CLAIM + "evidence/new/")
     expect(page.get_by_label("DOI")).to_be_focused()
-    page.evaluate("document.querySelector('form.submission-form').submit()")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form.submission-form').submit()")
 
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()

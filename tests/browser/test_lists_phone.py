@@ -136,3 +136,29 @@ def test_card_titles_are_whole_or_say_where_the_rest_is(live_server, page, demo_
     assert cut.get_by_role("link", name="Read the whole claim").get_attribute("href") == (
         "/claims/a-long-claim/"
     )
+
+
+def test_the_phone_lists_menu_and_error_summary_have_no_accessibility_violation(
+    live_server, browser, demo_data
+):
+    from tests.browser.axe import axe_context, axe_violations
+
+    context = axe_context(browser, viewport=PHONE)
+    page = context.new_page()
+    found = []
+    page.goto(live_server.url + "/")
+    page.get_by_text("Filter by topic and certainty").click()
+    found += [f"home: {v}" for v in axe_violations(page)]
+    log_in(page, live_server.url, "editor")
+    page.get_by_text("Menu", exact=True).click()
+    found += [f"home, editor's menu open: {v}" for v in axe_violations(page)]
+    page.goto(live_server.url + "/?q=muscle")
+    found += [f"search: {v}" for v in axe_violations(page)]
+    page.goto(live_server.url + "/editors/")
+    found += [f"editors: {v}" for v in axe_violations(page)]
+    page.goto(live_server.url + "/claims/quadriceps-proximity-to-failure/evidence/new/")
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form.submission-form').submit()")
+    found += [f"submission errors: {v}" for v in axe_violations(page)]
+    assert found == [], "\n".join(found)
+    context.close()
