@@ -240,7 +240,7 @@ def test_an_htmx_action_updates_the_pending_count_in_the_navigation(
     )
     assert response.status_code == 200
     assertInHTML(
-        '<span class="count" id="moderation-count" hx-swap-oob="true">'
+        '<span class="count" id="moderation-count" data-hx-swap-oob="true">'
         '1<span class="visually-hidden"> pending</span></span>',
         response.content.decode(),
     )
@@ -255,7 +255,7 @@ def test_an_already_reviewed_answer_also_updates_the_count(editor_client, editor
     )
     assert response.status_code == 409
     assertInHTML(
-        '<span class="count" id="moderation-count" hx-swap-oob="true">'
+        '<span class="count" id="moderation-count" data-hx-swap-oob="true">'
         '0<span class="visually-hidden"> pending</span></span>',
         response.content.decode(),
     )
