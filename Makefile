@@ -51,13 +51,15 @@ serve: install
 bench: install
 	$(BIN)/python scripts/bench.py
 
-# axe-core, pinned in package-lock.json, checks accessibility in the browser tests. Without
-# npm those checks skip (CI installs npm, and REQUIRE_BROWSER=1 makes a skip a failure).
+# axe-core, pinned in package-lock.json, checks accessibility in the browser tests, and vnu-jar
+# (the Nu HTML Checker, run on Java) checks the served HTML. Without npm those checks skip (CI
+# installs npm and Java, and REQUIRE_BROWSER=1 makes a skip a failure). --ignore-scripts: vnu-jar's
+# install script would download a Java runtime; the system's Java is used instead.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	npm ci --ignore-scripts --no-audit --no-fund --silent
 axe:
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
-	else echo "npm not found: the accessibility checks will skip (apt-get install npm)"; fi
+	else echo "npm not found: the accessibility and HTML checks will skip (apt-get install npm)"; fi
 
 test: install-dev axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

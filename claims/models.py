@@ -476,7 +476,9 @@ class PublishedClaim(models.Model):
     def __str__(self):
         return f"{self.statement[:60]} (v{self.number})"
 
-    STATEMENT_CHARS = 220
+    # Statements are one sentence, usually under 300 characters: a card shows them whole. Only
+    # an unusually long one is cut, and the card then says the rest is on the claim's page.
+    STATEMENT_CHARS = 400
 
     @cached_property
     def certainty(self) -> Certainty:
@@ -493,6 +495,10 @@ class PublishedClaim(models.Model):
         """The statement, cut to fit a list, with a search's matches marked."""
         marked = getattr(self, "statement_marked", None) or self.statement
         return search.highlight(Truncator(marked).chars(self.STATEMENT_CHARS))
+
+    @property
+    def statement_is_cut(self) -> bool:
+        return len(self.statement) > self.STATEMENT_CHARS
 
     @property
     def snippet(self) -> str:

@@ -70,12 +70,12 @@ class SubmissionForm(forms.ModelForm):
         # With htmx, a changed DOI asks whether the site knows the study (study facts or not).
         self.fields["doi"].widget.attrs.update(
             {
-                "hx-get": reverse("evidence:study_facts", args=[claim.slug]),
+                "data-hx-get": reverse("evidence:study_facts", args=[claim.slug]),
                 # As the DOI is typed (a pause in typing), and on a paste or leaving the field.
-                "hx-trigger": "input changed delay:600ms, change",
-                "hx-target": "#study-facts",
-                "hx-swap": "outerHTML",
-                "hx-include": "#study-facts",
+                "data-hx-trigger": "input changed delay:600ms, change",
+                "data-hx-target": "#study-facts",
+                "data-hx-swap": "outerHTML",
+                "data-hx-include": "#study-facts",
             }
         )
 

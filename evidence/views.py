@@ -160,6 +160,10 @@ def submit_evidence(request, slug):
                 )
             messages.success(request, "Your submission is pending review.")
             return redirect("evidence:my_submissions")
+    if not request.htmx and not form.errors:
+        # The page is the form (members arrive here from sign-up): start in its first field.
+        # With errors, the error summary at the top takes focus instead.
+        form.fields["doi"].widget.attrs["autofocus"] = True
     context = {"claim": claim, "form": form}
     template = "evidence/_submission_form.html" if request.htmx else "evidence/submission_form.html"
     return render(request, template, context, status=status)

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -17,6 +17,19 @@ from evidence.models import Study
 from mechanisms.models import CausalStep, Mechanism, Provenance, StepCitation
 
 RETURN_TO = "_return_to"
+
+
+class RequiredAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete for a required choice that starts with an empty option. Django leaves
+    it out when the field is required, but HTML wants a required <select>'s first option to
+    be an empty placeholder (the Nu HTML Checker reports an error otherwise)."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        if self.is_required:
+            empty = self.create_option(name, "", "---------", False, 0)
+            groups.insert(0, (None, [empty], 0))
+        return groups
 
 
 class MechanismFormSet(NumberedInlineFormSet):
@@ -217,6 +230,13 @@ class MechanismAdmin(admin.ModelAdmin):
     list_select_related = ("claim",)
     fields = ("claim", "rank", "title", "how_it_works", "simple_terms")
     inlines = (CausalStepInline,)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "claim":
+            kwargs["widget"] = RequiredAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -106,3 +106,12 @@ def test_the_page_takes_the_same_queries_however_much_needs_attention(
     with django_assert_max_num_queries(19):
         page = editor_client.get(URL).content.decode()
     assert page.count("/publish/") >= size
+
+
+def test_it_links_to_adding_a_claim_and_finds_claims_in_the_admin(editor_client):
+    make_claim(statement="Cold baths speed recovery.")
+    html = editor_client.get("/editors/").content.decode()
+    assert '<a class="button" href="/admin/claims/claim/add/">Add a claim</a>' in html
+    assert 'action="/admin/claims/claim/" method="get" role="search"' in html
+    found = editor_client.get("/admin/claims/claim/", {"q": "cold baths"}).content.decode()
+    assert "Cold baths speed recovery." in found

@@ -62,7 +62,7 @@ def assert_no_template_source(html, url):
         r"<script\b(?![^>]*application/ld\+json)[^>]*>(.*?)</script>", html, re.S
     ):
         assert script.strip() == "", f"inline script on {url}"
-    assert not re.search(r"<[^>]*\s(on[a-z]+|hx-on[^=]*|style)=", html), url
+    assert not re.search(r"<[^>]*\s(on[a-z]+|data-hx-on[^=]*|style)=", html), url
 
 
 def test_no_page_shows_template_comments_to_readers(client, site):

@@ -89,7 +89,7 @@ def test_focus_and_the_count_follow_moderation_in_place(
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     desk = log_in(context, live_server.url, "editor", "/moderation/")
     count = desk.locator("#moderation-count")
-    expect(count).to_have_text("2")
+    expect(count).to_have_text("2 pending")
 
     item = desk.locator(f"#submission-{first.pk}")
     item.get_by_label("Reason", exact=True).fill("Not about this claim.")
@@ -97,8 +97,8 @@ def test_focus_and_the_count_follow_moderation_in_place(
     result = desk.locator(f"#submission-{first.pk}")
     expect(result).to_have_text(re.compile("Rejected 10.5555/focus.one"))
     expect(result).to_be_focused()
-    expect(count).to_have_text("1")
-    expect(count).to_have_attribute("aria-label", "1 pending")
+    expect(count).to_have_text("1 pending")
+    rejected_colour = result.evaluate("e => getComputedStyle(e).borderLeftColor")
 
     item = desk.locator(f"#submission-{second.pk}")
     item.get_by_label("Authors").fill("Example A")
@@ -106,7 +106,61 @@ def test_focus_and_the_count_follow_moderation_in_place(
     result = desk.locator(f"#submission-{second.pk}")
     expect(result).to_have_text(re.compile("Approved 10.5555/focus.two"))
     expect(result).to_be_focused()
-    expect(count).to_have_text("0")
+    expect(count).to_have_text("0 pending")
+    # A rejection does not look like an approval.
+    assert result.evaluate("e => getComputedStyle(e).borderLeftColor") != rejected_colour
     screenshot(desk, "moderation-after-approve")
     assert desk.errors == []
+    context.close()
+
+
+def test_focus_goes_to_the_result_of_a_sensitivity_toggle_and_back(live_server, page, demo_data):
+    from playwright.sync_api import expect
+
+    page.goto(live_server.url + CLAIM)
+    page.get_by_role("link", name=re.compile("^Randomised trials only")).focus()
+    page.keyboard.press("Enter")
+    result = page.locator(".sensitivity__result")
+    expect(result).to_contain_text("Randomised trials only:")
+    # Not dropped to <body>: on the result, and the next toggle is a few Tabs away.
+    expect(result).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.classList.contains('toggle')")
+
+    page.get_by_role("link", name="Show all evidence").focus()
+    page.keyboard.press("Enter")
+    result.wait_for(state="detached")
+    section = page.locator("#sensitivity")
+    expect(section).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('toggle')")
+    assert page.errors == []
+
+
+def test_a_standalone_form_with_errors_starts_with_a_summary_linking_to_each_field(
+    live_server, browser, demo_data, screenshot
+):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = log_in(context, live_server.url, "member", CLAIM)
+    page.goto(live_server.url + CLAIM + "evidence/new/")
+    expect(page.get_by_label("DOI")).to_be_focused()
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('form.submission-form').submit()")
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading")).to_contain_text("problems with your submission")
+    links = summary.get_by_role("link")
+    names = [links.nth(i).inner_text() for i in range(links.count())]
+    assert any(name.startswith("DOI:") for name in names), names
+    assert any(name.startswith("Stance:") for name in names), names
+    assert any(name.startswith("Note:") for name in names), names
+    summary.get_by_role("link", name=re.compile("^Note:")).click()
+    expect(page.get_by_label("Note")).to_be_focused()
+    summary.get_by_role("link", name=re.compile("^DOI:")).click()
+    expect(page.get_by_label("DOI")).to_be_focused()
+    screenshot(page, "submission-form-errors")
+    assert [error for error in page.errors if "status of 400" not in error] == []
     context.close()

@@ -54,6 +54,8 @@ def test_a_reader_signs_up_from_the_evidence_column_and_returns_to_the_form(
     expect(page.locator(".claim-quote blockquote")).to_contain_text("Different muscles")
     expect(page.get_by_label("Supports")).to_be_checked()
     expect(page.get_by_text("DOI (required)")).to_be_visible()
+    # Keyboard users start in the form's first field, not 8 Tabs away.
+    expect(page.get_by_label("DOI")).to_be_focused()
     assert axe_violations(page) == []
     screenshot(page, "member-form-after-sign-up")
 

@@ -86,7 +86,7 @@ def test_twenty_submissions_fit_in_a_few_screens_with_the_facts_folded(
     expect(desk.locator(f"#submission-{queue[0].pk}")).to_have_text(
         re.compile("Approved 10.5555/queue.0")
     )
-    expect(desk.locator("#moderation-count")).to_have_text("19")
+    expect(desk.locator("#moderation-count")).to_have_text("19 pending")
     assert desk.errors == []
     context.close()
 

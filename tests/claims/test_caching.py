@@ -312,5 +312,5 @@ def test_a_full_page_with_a_check_links_back_to_all_evidence(client, member_clie
     url = reader_urls(claim)["claim"]
     for _ in range(2):  # rendered, then from the cache
         page = browser.get(f"{url}?check=rct").content.decode()
-        assert f'<a href="{url}#sensitivity" hx-get="{url}"' in page
-        assert 'hx-get=""' not in page
+        assert f'<a href="{url}#sensitivity" data-hx-get="{url}"' in page
+        assert 'data-hx-get=""' not in page

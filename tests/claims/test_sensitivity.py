@@ -89,7 +89,7 @@ def test_the_reference_claim_shows_four_toggles_and_the_summary(client, demo):
         assert label in html
     assert "The verdict holds under 2 of 4 checks." in html
     assert 'href="?check=no_overrides#sensitivity"' in html
-    assert 'hx-get="?check=no_overrides"' in html
+    assert 'data-hx-get="?check=no_overrides"' in html
 
 
 def test_a_toggle_link_shows_the_recomputed_tallies_without_javascript(client, demo):

@@ -117,7 +117,8 @@ def test_the_navigation_shows_editors_the_pending_count(
     make_submission(claim, member)
     make_submission(claim, member)
     assertInHTML(
-        '<span class="count" id="moderation-count" aria-label="2 pending">2</span>',
+        '<span class="count" id="moderation-count">2'
+        '<span class="visually-hidden"> pending</span></span>',
         editor_client.get("/").content.decode(),
     )
     assert "Moderation" not in member_client.get("/").content.decode()
@@ -240,8 +241,8 @@ def test_an_htmx_action_updates_the_pending_count_in_the_navigation(
     )
     assert response.status_code == 200
     assertInHTML(
-        '<span class="count" id="moderation-count" aria-label="1 pending" hx-swap-oob="true">'
-        "1</span>",
+        '<span class="count" id="moderation-count" data-hx-swap-oob="true">'
+        '1<span class="visually-hidden"> pending</span></span>',
         response.content.decode(),
     )
 
@@ -255,8 +256,8 @@ def test_an_already_reviewed_answer_also_updates_the_count(editor_client, editor
     )
     assert response.status_code == 409
     assertInHTML(
-        '<span class="count" id="moderation-count" aria-label="0 pending" hx-swap-oob="true">'
-        "0</span>",
+        '<span class="count" id="moderation-count" data-hx-swap-oob="true">'
+        '0<span class="visually-hidden"> pending</span></span>',
         response.content.decode(),
     )
 

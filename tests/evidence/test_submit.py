@@ -321,8 +321,8 @@ def test_the_claim_page_links_each_column_to_the_form(member_client, claim):
     ):
         url = f"/claims/caffeine/evidence/new/?stance={stance}"
         assertInHTML(
-            f'<a class="contribute__link" href="{url}" hx-get="{url}" '
-            f'hx-target="#contribute-{stance}">'
+            f'<a class="contribute__link" href="{url}" data-hx-get="{url}" '
+            f'data-hx-target="#contribute-{stance}">'
             '<span class="contribute__welcome">Community contributions welcome</span> '
             f'<span class="contribute__action">{action}</span></a>',
             html,
@@ -338,7 +338,7 @@ def test_anonymous_readers_are_sent_to_sign_up_and_back_to_the_form(client, clai
         '<span class="contribute__action">Submit a supporting study</span></a>',
         html,
     )
-    assert 'hx-get="/claims/caffeine/evidence/new/' not in html
+    assert 'data-hx-get="/claims/caffeine/evidence/new/' not in html
 
 
 def test_the_study_facts_part_follows_the_doi(member_client, claim):
@@ -367,7 +367,7 @@ def test_a_known_doi_shows_no_facts_when_the_form_comes_back(member_client, clai
 
 def test_the_doi_field_asks_about_the_study_with_htmx(member_client, claim):
     html = member_client.get(URL).content.decode()
-    assert 'hx-get="/claims/caffeine/evidence/new/study-facts/"' in html
+    assert 'data-hx-get="/claims/caffeine/evidence/new/study-facts/"' in html
 
 
 def headings(html):
@@ -417,7 +417,7 @@ def test_a_doi_already_evidence_is_refused_as_it_is_typed(member_client, claim):
     url = "/claims/caffeine/evidence/new/study-facts/"
     html = member_client.get(url, {"doi": "https://doi.org/10.5555/ALREADY"}).content.decode()
     check = html[html.index('<div class="doi-check"') :]
-    assert 'hx-swap-oob="true"' in html[html.index('<div class="doi-check"') :][:80]
+    assert 'data-hx-swap-oob="true"' in html[html.index('<div class="doi-check"') :][:80]
     assert "This study is already evidence on this claim" in check
     assertInHTML(f'<a href="/studies/10.5555/already/">{study}</a>', check)
 
@@ -427,7 +427,7 @@ def test_a_known_doi_that_is_not_evidence_here_clears_the_refusal(member_client,
     url = "/claims/caffeine/evidence/new/study-facts/"
     html = member_client.get(url, {"doi": "10.5555/elsewhere"}).content.decode()
     assertInHTML(
-        '<div class="doi-check" id="doi-check" hx-swap-oob="true" role="status"></div>', html
+        '<div class="doi-check" id="doi-check" data-hx-swap-oob="true" role="status"></div>', html
     )
 
 
@@ -436,7 +436,7 @@ def test_the_form_quotes_the_claim_and_marks_the_doi_check_beside_the_doi(member
     assert '<figure class="claim-quote">' in html
     assert claim.statement in html[html.index('<figure class="claim-quote">') :][:400]
     assert html.index('name="doi"') < html.index('id="doi-check"') < html.index('name="stance"')
-    assert 'hx-trigger="input changed delay:600ms, change"' in html
+    assert 'data-hx-trigger="input changed delay:600ms, change"' in html
 
 
 def test_my_submissions_name_the_study_claim_stance_status_reason_and_version(
