@@ -204,6 +204,8 @@ def test_gunicorns_own_error_pages_carry_the_sites_security_headers(tmp_path):
         for name in SECURITY_HEADERS:
             assert headers.get(name) == home.headers[name], name
         assert "<script>" not in body and "Evidence Claims" in body
+
+
 def test_make_serve_refuses_a_unix_socket_without_trusted_proxies():
     env = {k: v for k, v in os.environ.items() if k != "TRUSTED_PROXIES"}
     env.update(SECRET_KEY="x" * 50, ALLOWED_HOSTS="claims.example.org")
