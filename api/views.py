@@ -64,11 +64,17 @@ def as_json(data: schemas.Strict) -> HttpResponse:
     return HttpResponse(data.model_dump_json(), content_type="application/json")
 
 
+def _as_given(value: str) -> str:
+    return value
+
+
 def cached(stamp_for, *, allowed: frozenset = frozenset()):
     """Serve `view` like a reader's page (cache, ETag, 304), refusing unknown parameters."""
 
     def decorator(view):
-        page = reader_page(stamp_for)(view)
+        # Only known parameters reach the page (the rest are refused below), each kept as given:
+        # the view validates them, and the cache keys each answer by all of them.
+        page = reader_page(stamp_for, params=dict.fromkeys(allowed, _as_given))(view)
 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):

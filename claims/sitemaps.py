@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims.caching import latest_publication_stamp, reader_page
+from claims.caching import latest_publication_stamp, positive_page, reader_page
 from claims.models import PublishedCitation, PublishedClaim
 from evidence.models import Study
 
@@ -61,7 +61,8 @@ def sitemap_index(request):
     )
 
 
-@reader_page(_sitemap_stamp)
+# A section past 50,000 URLs is paged with ?p=; nothing else in a query string is read.
+@reader_page(_sitemap_stamp, params={"p": positive_page})
 @require_safe
 def sitemap_section(request, section):
     return _rendered(sitemap_views.sitemap(request, SITEMAPS, section=section))
