@@ -50,6 +50,15 @@ class Tallies(Strict):
     against: int = Field(description="Sum of the weights of contradicting evidence.")
 
 
+class RuleTallies(Tallies):
+    rule_pro: int = Field(
+        description="What the weight rule gives for Pro, before any editor's weight."
+    )
+    rule_against: int = Field(
+        description="What the weight rule gives for Against, before any editor's weight."
+    )
+
+
 class Verdict(Strict):
     code: str
     label: str
@@ -79,6 +88,35 @@ class StudyRef(Strict):
     api_url: str
 
 
+class Effect(Strict):
+    """A study's result for the claim's outcome, on the measure's own scale (README, "Effect
+    sizes")."""
+
+    measure: str = Field(description='"smd" (Hedges\' g), "md", "rr" or "or".')
+    outcome: str
+    estimate: float
+    ci_low: float = Field(description="Lower limit of the 95% confidence interval.")
+    ci_high: float = Field(description="Upper limit of the 95% confidence interval.")
+    from_raw_data: bool = Field(description="Computed from the groups' data, not typed in.")
+    entered: str = Field(description="The data as entered, in words.")
+
+
+class PooledEffect(Strict):
+    measure: str
+    outcome: str
+    direction: str = Field(description='Which values favour the claim: "higher" or "lower".')
+    studies: int = Field(description="How many studies were pooled.")
+    method: str = Field(description='"REML" random effects, unless stated otherwise.')
+    estimate: float
+    ci_low: float
+    ci_high: float
+    prediction_low: float | None = Field(description="95% prediction interval (3+ studies).")
+    prediction_high: float | None
+    i2: float = Field(description="I², the share of variation between studies (0–100).")
+    tau2: float = Field(description="τ², on the pooling scale (log for ratios).")
+    sentence: str
+
+
 class Evidence(Strict):
     study: StudyRef
     stance: str = Field(description='"supports" or "contradicts".')
@@ -87,13 +125,18 @@ class Evidence(Strict):
     overridden: bool = Field(description="An editor set the weight; the reason says why.")
     override_reason: str
     finding_html: str
+    effect: Effect | None = Field(description="The study's effect, when it was given.")
 
 
 class Step(Strict):
     order: int
     text_html: str
-    support_level: str
+    support_level: str = Field(description="The level readers see: the rule's or an editor's.")
     support_label: str
+    computed_level: str = Field(description="What the step-support rule gives.")
+    overridden: bool = Field(description="An editor set the level; the reason says why.")
+    override_reason: str
+    support_reason: str = Field(description="Why the rule gives its level.")
     citations: list[str] = Field(description="DOIs of the studies the step cites.")
 
 
@@ -139,9 +182,10 @@ class ClaimDetail(Strict):
     latest_version: int
     verdict: Verdict
     certainty: Certainty
-    tallies: Tallies
+    tallies: RuleTallies
     mechanisms: list[Mechanism]
     evidence: list[Evidence]
+    effect: PooledEffect | None = Field(description="The pooled effect, when 2+ studies give one.")
     versions: list[VersionRef]
 
 

@@ -209,6 +209,41 @@ def _study_ref(request, ref) -> schemas.StudyRef:
     )
 
 
+def _effect(entry) -> schemas.Effect | None:
+    if not entry.present:
+        return None
+    return schemas.Effect(
+        measure=entry.measure,
+        outcome=entry.outcome,
+        estimate=entry.estimate,
+        ci_low=entry.ci_low,
+        ci_high=entry.ci_high,
+        from_raw_data=entry.from_raw_data,
+        entered=entry.entered,
+    )
+
+
+def _pooled_effect(effect) -> schemas.PooledEffect | None:
+    pooled = effect.pooled
+    if not (effect.present and pooled.present):
+        return None
+    return schemas.PooledEffect(
+        measure=effect.measure,
+        outcome=effect.outcome,
+        direction=effect.direction,
+        studies=pooled.k,
+        method=pooled.method,
+        estimate=pooled.estimate,
+        ci_low=pooled.ci_low,
+        ci_high=pooled.ci_high,
+        prediction_low=pooled.pi_low,
+        prediction_high=pooled.pi_high,
+        i2=pooled.i2,
+        tau2=pooled.tau2,
+        sentence=effect.sentence,
+    )
+
+
 def claim_detail(request, claim, version) -> schemas.ClaimDetail:
     """What a version says, as the API shows it (never the gold-standard list)."""
     analysis = version.analysis
@@ -237,7 +272,13 @@ def claim_detail(request, claim, version) -> schemas.ClaimDetail:
                 for r in certainty.ratings
             ],
         ),
-        tallies=schemas.Tallies(pro=analysis.pro, against=analysis.against),
+        tallies=schemas.RuleTallies(
+            pro=analysis.pro,
+            against=analysis.against,
+            rule_pro=analysis.rule_pro,
+            rule_against=analysis.rule_against,
+        ),
+        effect=_pooled_effect(analysis.effect),
         mechanisms=[
             schemas.Mechanism(
                 rank=m.rank,
@@ -250,6 +291,10 @@ def claim_detail(request, claim, version) -> schemas.ClaimDetail:
                         text_html=s.text_html,
                         support_level=s.support_level,
                         support_label=s.support_label,
+                        computed_level=s.computed_level or s.support_level,
+                        overridden=s.overridden,
+                        override_reason=s.override_reason,
+                        support_reason=s.support_reason,
                         citations=[ref.doi for ref in s.citations],
                     )
                     for s in m.steps
@@ -266,6 +311,7 @@ def claim_detail(request, claim, version) -> schemas.ClaimDetail:
                 overridden=e.overridden,
                 override_reason=e.override_reason,
                 finding_html=e.finding_html,
+                effect=_effect(e.effect),
             )
             for e in analysis.supporting + analysis.contradicting
         ],

@@ -127,6 +127,8 @@ def reader_documents(demo):
         "topic": served(client, f"/?topic={topic.slug}"),
         "claim": served(client, detail),
         "other claim": served(client, other.get_absolute_url()),
+        # A forest plot (SVG) with a pooled estimate and its table.
+        "claim with effect sizes": served(client, "/claims/heavy-loads-maximal-strength/"),
         "sensitivity check": served(client, f"{detail}?check={check_key}"),
         "sensitivity check, htmx": served(client, f"{detail}?check={check_key}", headers=HX),
         "version 1": served(client, f"{detail}v/1/"),
@@ -164,6 +166,10 @@ def member_documents(demo):
     complete = {**data, "title": "T", "authors": "Roe R", "year": "2024", "design": "rct"}
     pages["submission done, htmx"] = served(client, submit, data=complete, headers=HX, status=201)
     pages["my submissions"] = served(client, "/accounts/submissions/")
+    pages["follow, htmx"] = served(
+        client, f"/claims/{demo.slug}/follow/", data={}, headers=HX, status=200
+    )
+    pages["following"] = served(client, "/accounts/following/")
     return pages
 
 
@@ -174,6 +180,7 @@ def editor_documents(demo):
     mechanism = demo.mechanisms.order_by("rank").first()
     pages = {
         "editors": served(client, "/editors/"),
+        "screening": served(client, f"/editors/claims/{demo.slug}/literature/"),
         "claim, editor": served(client, demo.get_absolute_url()),
         "preview": served(client, f"{demo.get_absolute_url()}preview/"),
         "moderation": served(client, "/moderation/"),

@@ -65,7 +65,15 @@ def test_a_claim_answers_its_latest_published_analysis(client, claim):
     assert data["url"] == "http://testserver/claims/caffeine/v/1/"
     assert data["version"]["number"] == 1 and data["latest_version"] == 1
     assert data["verdict"]["code"] == claim.current_version.verdict
-    assert data["tallies"] == {"pro": 5, "against": claim.current_version.against_tally}
+    against = claim.current_version.against_tally
+    rule_pro = next(e for e in claim.evidence.all() if e.weight_override is not None)
+    assert data["tallies"] == {
+        "pro": 5,
+        "against": against,
+        "rule_pro": rule_pro.weight_detail().computed,
+        "rule_against": against,
+    }
+    assert data["tallies"]["rule_pro"] > 5
     assert data["topics"] == [{"slug": "endurance", "name": "Endurance"}]
     overridden = next(e for e in data["evidence"] if e["study"]["doi"] == "10.5555/api.1")
     assert overridden["weight"] == 5 and overridden["overridden"] is True
@@ -260,3 +268,55 @@ def test_a_second_answer_comes_from_the_cache_in_one_query(
         second = client.get(url)
     assert second.content == first.content
     assert second["Content-Type"] == "application/json"
+
+
+def test_a_claim_carries_each_studys_effect_and_the_pooled_estimate(client, db):
+    claim = make_claim(slug="effects", statement="Heavy loads build strength.")
+    for n, (estimate, low, high) in enumerate([(0.4, 0.1, 0.7), (0.6, 0.2, 1.0), (0.2, -0.2, 0.6)]):
+        make_evidence(
+            claim,
+            make_study(doi=f"10.5555/effect.{n}", sample_size=60),
+            Stance.SUPPORTS,
+            effect_outcome="One-repetition maximum",
+            effect_measure="smd",
+            effect_estimate=estimate,
+            effect_ci_low=low,
+            effect_ci_high=high,
+        )
+    make_evidence(claim, make_study(doi="10.5555/effect.none"), Stance.SUPPORTS)
+    publish(claim, "First.")
+
+    data = get(client, "/api/v1/claims/effects/")
+    schemas.ClaimDetail.model_validate(data)
+    effects = {e["study"]["doi"]: e["effect"] for e in data["evidence"]}
+    assert effects["10.5555/effect.none"] is None
+    assert effects["10.5555/effect.1"]["estimate"] == 0.6
+    assert effects["10.5555/effect.1"]["ci_low"] == 0.2
+    assert effects["10.5555/effect.1"]["measure"] == "smd"
+    pooled = data["effect"]
+    assert pooled["studies"] == 3 and pooled["measure"] == "smd"
+    assert 0.2 < pooled["estimate"] < 0.6
+    assert pooled["ci_low"] < pooled["estimate"] < pooled["ci_high"]
+    claim.refresh_from_db()
+    assert pooled["sentence"] == claim.current_version.analysis.effect.sentence
+    assert pooled["sentence"].startswith("On average")
+
+
+def test_a_claim_without_effect_data_has_no_pooled_effect(client, claim):
+    data = get(client, "/api/v1/claims/caffeine/")
+    assert data["effect"] is None
+    assert all(e["effect"] is None for e in data["evidence"])
+
+
+def test_a_step_says_what_the_rule_gives_and_any_editors_level(client, claim):
+    step = claim.mechanisms.get().steps.order_by("order").first()
+    step.support_override = "contradicted"
+    step.support_override_reason = "A larger trial found the opposite."
+    step.save()
+    publish(claim, "An editor's level.")
+    (mechanism,) = get(client, "/api/v1/claims/caffeine/")["mechanisms"]
+    first, second = mechanism["steps"]
+    assert first["support_level"] == "contradicted" and first["overridden"] is True
+    assert first["override_reason"] == "A larger trial found the opposite."
+    assert first["computed_level"] == second["computed_level"] == second["support_level"]
+    assert second["overridden"] is False and second["support_reason"]
