@@ -147,6 +147,8 @@ def throughput(url):
             ("home page, anonymous", "/", None),
             ("search `protein`, anonymous", "/?q=protein", None),
             ("study page, anonymous", study, None),
+            ("API claim, anonymous", "/api/v1" + claim, None),
+            ("API list of claims, anonymous", "/api/v1/claims/", None),
         ]
         for _label, path, cookie in pages:
             assert fetch(base + path, headers={"Cookie": cookie} if cookie else {}).status == 200
@@ -164,6 +166,10 @@ def throughput(url):
     print("|---|---|---:|---:|")
     for label, path, rate in results:
         print(f"| {label} | `{path}` | {rate:,.0f} | {rate / bare:.2f} |")
+    # Target (README "Read API"): a cached API answer is at least as fast as the cached page.
+    rates = {label: rate for label, _path, rate in results}
+    api, page = rates["API claim, anonymous"], rates["claim page, anonymous"]
+    print(f"API claim / claim page: {api / page:.2f} (target ≥ 1.00)")
 
 
 def requests_per_second(url, cookie) -> float:
