@@ -1,10 +1,11 @@
 """Django's Redis cache, made to step aside while Redis is down instead of failing pages.
 
-Everything the site keeps in the cache can be had from the database (pages are rendered
-again, stamps and sessions read from their tables), so a cache that cannot be reached is
-treated as an empty one. The first failure is logged and the process then leaves Redis alone
-for `retry_after` seconds: requests never each wait for a connection timeout. After that,
-the next operation tries Redis again, and uses it as before once it answers.
+Everything the site keeps in the cache can be had again (pages are rendered again, sessions
+read from their table, Crossref asked again, counters start again), so a cache that cannot
+be reached is treated as an empty one. The first failure is logged and the process then
+leaves Redis alone for `retry_after` seconds: requests never each wait for a connection
+timeout. After that, the next operation tries Redis again, and uses it as before once it
+answers.
 """
 
 import functools
@@ -16,6 +17,11 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+
+def _not_found(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found")  # as Django's caches say for a missing key
+
 
 # What each operation answers while Redis is skipped: what an empty cache would answer.
 _WHEN_DOWN = {
@@ -29,6 +35,8 @@ _WHEN_DOWN = {
     "delete": lambda *args, **kwargs: False,
     "delete_many": lambda *args, **kwargs: None,
     "clear": lambda *args, **kwargs: False,
+    "incr": _not_found,
+    "decr": _not_found,
 }
 
 

@@ -101,6 +101,8 @@ def test_a_stopped_redis_is_an_empty_cache_and_is_logged_once(monkeypatch, caplo
         cache.set("page", "x")
         assert cache.get_many(["a", "b"]) == {}
         assert cache.delete("page") is False
+        with pytest.raises(ValueError):
+            cache.incr("crossref:budget")  # a counter not found, as in an empty cache
     unreachable = [r for r in caplog.records if "cache is unreachable" in r.getMessage()]
     assert len(unreachable) == 1
     assert cache.reachable() is False
@@ -155,7 +157,9 @@ def test_a_real_redis_keeps_pages_and_is_reported_reachable(monkeypatch):
     assert cache.add("page:test", b"another") is False
     assert cache.get_many(["page:test", "page:none"]) == {"page:test": b"<html>a page</html>"}
     assert cache.reachable() is True
-    cache.delete_many(["page:test"])
+    cache.add("counter:test", 0)
+    assert cache.incr("counter:test") == 1
+    cache.delete_many(["page:test", "counter:test"])
     assert cache.get("page:test") is None
 
 
