@@ -7,9 +7,10 @@ with a cache per process: each asks the database (one indexed query) which versi
 current, and the answer is the key.
 
 - `reader_page(stamp)` decorates a view: anonymous readers get the page from the cache, with
-  an ETag and Last-Modified from the versions and `Cache-Control: public, max-age=60`; a
+  an ETag and Last-Modified from the versions and `Cache-Control: public, max-age=60,
+  s-maxage=…, stale-while-revalidate=…`, varying on `HX-Request` but not on cookies; a
   conditional request is answered 304 after that one query. Members get the view's own
-  response, marked private.
+  response, marked private and varying on `Cookie`.
 - `analysis_fragment()` caches the analysis part of a claim page, which members share too; the
   per-user parts of their page (header, editor notices) are rendered around it.
 """
@@ -41,6 +42,11 @@ from evidence.models import Study
 # few times a day at most, while a proxy in front absorbs a burst of readers (a link on a
 # busy site) with one revalidation a minute. Asking costs one indexed query and a 304.
 READER_MAX_AGE = 60
+
+# A shared cache (a CDN, a reverse proxy) may keep a page as long, and serve it while it asks
+# again for a while longer: a burst of readers then costs one request to the server a minute.
+SHARED_MAX_AGE = 60
+STALE_WHILE_REVALIDATE = 300
 
 # Entries never go stale, so they may stay as long as the cache has room for them.
 PAGE_CACHE_SECONDS = 24 * 60 * 60
@@ -136,6 +142,9 @@ def reader_page(stamp_for, *, params=None):
                 response = view(request, *args, **kwargs)
                 if request.user.is_authenticated:
                     patch_cache_control(response, private=True)
+                # A session or messages cookie may make this page personal: it must not stand
+                # for the shared page in any cache, whatever the request's cookies were.
+                patch_vary_headers(response, ["Cookie"])
                 return response
             stamp = stamp_for(request, *args, **kwargs)
             if stamp is None:
@@ -150,12 +159,26 @@ def reader_page(stamp_for, *, params=None):
                 response = _cached_or_rendered(request, stamp, view, args, kwargs)
                 if response.status_code != 200:
                     return response
+                # Rendering may have looked at the (empty) session, but the page depends on no
+                # cookie: the session middleware must not add Vary: Cookie to it.
+                if hasattr(request, "session"):
+                    request.session.accessed = False
             response["ETag"] = etag
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified)
-            patch_cache_control(response, public=True, max_age=READER_MAX_AGE)
-            # A shared cache must not give this page to a member, nor to htmx asking for a part.
-            patch_vary_headers(response, ["Cookie", "HX-Request"])
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=READER_MAX_AGE,
+                s_maxage=SHARED_MAX_AGE,
+                stale_while_revalidate=STALE_WHILE_REVALIDATE,
+            )
+            # This page is the same for every anonymous reader: no Vary: Cookie, or a shared
+            # cache would keep one copy per cookie (analytics cookies included) and absorb
+            # nothing. A member's page differs, and is kept apart by two rules instead: it is
+            # `private` (no shared cache stores it), and a proxy in front passes every request
+            # carrying the session cookie to the server (README, "Behind a CDN or proxy").
+            patch_vary_headers(response, ["HX-Request"])
             return response
 
         return wrapper

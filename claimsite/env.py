@@ -156,12 +156,44 @@ def email_from_url(name: str) -> dict:
 def cache_from_url(name: str) -> dict:
     """The CACHES["default"] entry from the URL in `name`: unset means one cache per process.
 
-    `locmem://` keeps pages in each server process (the keys name published versions, so
-    separate caches never disagree); `dummy://` caches nothing, to measure rendering itself.
+    `redis://host:port/db` is one cache for every server process (Django's Redis backend,
+    through claimsite/cache.py, which steps aside while Redis is down): `?connect_timeout=`
+    and `?timeout=` in seconds bound each wait, `?retry_after=` is how long a process then
+    leaves Redis alone. `locmem://` keeps pages in each server process (the keys name
+    published versions, so separate caches never disagree); `dummy://` caches nothing, to
+    measure rendering itself.
     """
     raw = os.environ.get(name, "").strip() or "locmem://"
     url = urlsplit(raw)
     options = dict(parse_qsl(url.query))
+    if url.scheme in ("redis", "rediss"):
+        if not url.hostname:
+            raise ImproperlyConfigured(f"{name} must name a host, e.g. redis://127.0.0.1:6379/0.")
+        _port(url, name)
+        database = url.path.lstrip("/") or "0"
+        if not database.isdigit():
+            raise ImproperlyConfigured(f"{name} must end with a database number, e.g. /0.")
+        seconds = {
+            option: _positive_seconds(name, option, options.pop(option, default))
+            for option, default in (
+                ("connect_timeout", "0.25"),
+                ("timeout", "1"),
+                ("retry_after", "5"),
+            )
+        }
+        if options:
+            raise ImproperlyConfigured(
+                f"{name} has options it does not know: {', '.join(sorted(options))}."
+            )
+        return {
+            "BACKEND": "claimsite.cache.ResilientRedisCache",
+            "LOCATION": url._replace(path=f"/{database}", query="").geturl(),
+            "OPTIONS": {
+                "socket_connect_timeout": seconds["connect_timeout"],
+                "socket_timeout": seconds["timeout"],
+                "retry_after": seconds["retry_after"],
+            },
+        }
     if url.scheme == "locmem":
         max_entries = options.get("max_entries", "1000")
         if not max_entries.isdigit() or int(max_entries) < 1:
@@ -174,8 +206,20 @@ def cache_from_url(name: str) -> dict:
     if url.scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(
-        f"{name} must be a locmem:// or dummy:// URL, not {url.scheme or raw!r}."
+        f"{name} must be a redis://, locmem:// or dummy:// URL, not {url.scheme or raw!r}."
     )
+
+
+def _positive_seconds(name: str, option: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise ImproperlyConfigured(
+            f"{name} has a {option} that is not a positive number of seconds."
+        )
+    return value
 
 
 def proxy_ssl_header(name: str) -> tuple[str, str] | None:

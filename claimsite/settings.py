@@ -218,8 +218,12 @@ SITE_URL = env_http_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 # Pages for anonymous readers are cached per published version (claims/caching.py):
-# CACHE_URL=locmem:// (the default, one cache per process) or dummy:// (no cache).
+# CACHE_URL=redis://host:port/0 (one cache for all servers), locmem:// (the default, one cache
+# per process) or dummy:// (no cache).
 CACHES = {"default": cache_from_url("CACHE_URL")}
+# Sessions are read from the cache and written through to the database, which has them when
+# the cache is down or was emptied.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)

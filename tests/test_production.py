@@ -67,7 +67,7 @@ def test_make_serve_says_what_is_missing_without_a_traceback():
 def test_health_check_answers_200_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content == b"database: ok\ncache: ok (in this process)\n"
     assert not response.cookies
     assert "Cookie" not in response.get("Vary", "")
 
@@ -78,7 +78,23 @@ def test_health_check_answers_503_when_the_database_does_not(client, db):
     ):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert b"database unreachable" in response.content
+    assert b"database: unreachable\n" in response.content
+
+
+def test_health_check_reports_a_cache_that_is_down_and_stays_in_service(client, db, monkeypatch):
+    from claimsite import views
+
+    class UnreachableRedis:
+        def reachable(self):
+            return False
+
+    monkeypatch.setattr(views, "cache", UnreachableRedis())
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content.decode().splitlines() == [
+        "database: ok",
+        "cache: unreachable (pages are served from the database)",
+    ]
 
 
 def test_health_check_is_never_cached_by_a_proxy(client, db):

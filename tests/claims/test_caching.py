@@ -59,11 +59,27 @@ def test_a_reader_gets_the_second_view_of_a_page_from_the_cache_in_one_query(cli
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_reader_pages_carry_an_etag_a_date_and_a_public_one_minute_lifetime(client, claim, page):
-    response = client.get(reader_urls(claim)[page])
-    assert response["ETag"].startswith('"')
-    assert response["Last-Modified"].endswith("GMT")
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=60"}
+def test_reader_pages_carry_an_etag_a_date_and_a_lifetime_for_browsers_and_shared_caches(
+    client, claim, page
+):
+    url = reader_urls(claim)[page]
+    for response in (client.get(url), client.get(url)):  # rendered, then from the cache
+        assert response["ETag"].startswith('"')
+        assert response["Last-Modified"].endswith("GMT")
+        assert set(response["Cache-Control"].split(", ")) == {
+            "public",
+            "max-age=60",
+            "s-maxage=60",
+            "stale-while-revalidate=300",
+        }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_reader_pages_vary_on_what_changes_them_and_not_on_cookies(client, claim, page):
+    url = reader_urls(claim)[page]
+    for response in (client.get(url), client.get(url)):  # rendered, then from the cache
+        assert "Cookie" not in response["Vary"]
+        assert "HX-Request" in response["Vary"].split(", ")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -153,6 +169,8 @@ def test_members_get_private_pages_with_their_own_header(member_client, member, 
     assert "private" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
     assert "ETag" not in response
+    # A shared cache must keep it apart from the readers' page, whatever proxy is in front.
+    assert "Cookie" in response["Vary"].split(", ")
     html = response.content.decode()
     assert member.username in html  # the "Log out" button names who is signed in
     assert "X-CSRFToken" in html  # members post forms with htmx

@@ -41,14 +41,18 @@ def production_env(database_url: str, **extra) -> dict:
 
 
 @contextlib.contextmanager
-def running_server(env: dict, *, timeout: float = 60):
-    """Yield the base URL of a production server; stop it (and only it) afterwards."""
+def running_server(env: dict, *, timeout: float = 60, log: Path | None = None):
+    """Yield the base URL of a production server; stop it (and only it) afterwards.
+
+    With `log`, what the server prints goes to that file, to be read while it runs.
+    """
     port = free_port()
+    output = log.open("wb") if log else subprocess.PIPE
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py")],
         cwd=ROOT,
         env={**env, "PORT": str(port)},
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -57,7 +61,8 @@ def running_server(env: dict, *, timeout: float = 60):
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {process.stdout.read().decode()}")
+                printed = log.read_text() if log else process.stdout.read().decode()
+                raise RuntimeError(f"the server stopped: {printed}")
             try:
                 if fetch(base + "/healthz").status == 200:
                     break
@@ -76,7 +81,10 @@ def running_server(env: dict, *, timeout: float = 60):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        process.stdout.close()
+        if log:
+            output.close()
+        else:
+            process.stdout.close()
 
 
 class Response:

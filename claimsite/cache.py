@@ -1,0 +1,113 @@
+"""Django's Redis cache, made to step aside while Redis is down instead of failing pages.
+
+Everything the site keeps in the cache can be had again (pages are rendered again, sessions
+read from their table, Crossref asked again, counters start again), so a cache that cannot
+be reached is treated as an empty one. The first failure is logged and the process then
+leaves Redis alone for `retry_after` seconds: requests never each wait for a connection
+timeout. After that, the next operation tries Redis again, and uses it as before once it
+answers.
+"""
+
+import functools
+import logging
+import threading
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _not_found(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found")  # as Django's caches say for a missing key
+
+
+# What each operation answers while Redis is skipped: what an empty cache would answer.
+_WHEN_DOWN = {
+    "get": lambda key, default=None, *args, **kwargs: default,
+    "get_many": lambda *args, **kwargs: {},
+    "has_key": lambda *args, **kwargs: False,
+    "add": lambda *args, **kwargs: False,
+    "set": lambda *args, **kwargs: None,
+    "set_many": lambda keys, *args, **kwargs: list(keys),
+    "touch": lambda *args, **kwargs: False,
+    "delete": lambda *args, **kwargs: False,
+    "delete_many": lambda *args, **kwargs: None,
+    "clear": lambda *args, **kwargs: False,
+    "incr": _not_found,
+    "decr": _not_found,
+}
+
+
+class _Outage:
+    """When this process may try Redis again (shared by the cache objects of all threads)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.until = 0.0
+
+
+_outages: dict[str, _Outage] = {}
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_after = float(options.pop("retry_after", 5))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._outage = _outages.setdefault(str(server), _Outage())
+
+    def is_down(self) -> bool:
+        return time.monotonic() < self._outage.until
+
+    def _failed(self, operation: str, error: Exception):
+        with self._outage.lock:
+            if self.is_down():
+                return
+            self._outage.until = time.monotonic() + self.retry_after
+        logger.error(
+            "The cache is unreachable (%s: %s); serving from the database, trying again in %g s.",
+            operation,
+            error,
+            self.retry_after,
+        )
+
+    def reachable(self) -> bool:
+        """Ask Redis now, outage or not (for /healthz), and end an outage if it answers."""
+        try:
+            self._cache.get_client(write=False).ping()
+        except RedisError as error:
+            self._failed("ping", error)
+            return False
+        self._outage.until = 0.0
+        return True
+
+
+def _resilient(name):
+    original = getattr(RedisCache, name)
+    when_down = _WHEN_DOWN[name]
+
+    @functools.wraps(original)
+    def method(self, *args, **kwargs):
+        if self.is_down():
+            return when_down(*args, **kwargs)
+        try:
+            result = original(self, *args, **kwargs)
+        except RedisError as error:
+            self._failed(name, error)
+            return when_down(*args, **kwargs)
+        if self._outage.until:
+            with self._outage.lock:
+                if self._outage.until:
+                    self._outage.until = 0.0
+                    logger.warning("The cache answers again.")
+        return result
+
+    return method
+
+
+for _name in _WHEN_DOWN:
+    setattr(ResilientRedisCache, _name, _resilient(_name))
