@@ -25,7 +25,6 @@ _task_worker = None
 
 
 def on_starting(server):
-    global _task_worker
     # gunicorn's own error pages (a malformed request, an application that failed) get the
     # site's security headers and page: claimsite/server_errors.py.
     from gunicorn import util
@@ -34,6 +33,11 @@ def on_starting(server):
 
     util.write_error = write_error
 
+
+def when_ready(server):
+    # Started only once gunicorn holds its address: when the bind fails gunicorn exits without
+    # calling on_exit, and a worker started earlier would be left running on its own.
+    global _task_worker
     backend = os.environ.get("TASKS_BACKEND", "database").strip().lower() or "database"
     if env_bool("TASKS_WORKER", default=True) and backend == "database":
         manage = Path(__file__).resolve().parent.parent / "manage.py"

@@ -2,12 +2,16 @@
 sent by it, through a real (local) SMTP server."""
 
 import http.cookiejar
+import os
+import signal
+import socket
 import socketserver
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 from tests.serving.servers import ROOT, csrf_of, fetch, production_env, running_server
 
@@ -80,3 +84,46 @@ def test_make_serve_starts_a_worker_that_sends_a_queued_reset_email(tmp_path):
     finally:
         sink.shutdown()
         sink.server_close()
+
+
+def _task_workers_of(database_url: str) -> list[int]:
+    """Process ids of `manage.py db_worker` processes running on this database."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"db_worker" in cmdline and f"DATABASE_URL={database_url}".encode() in environ:
+            found.append(int(proc.name))
+    return found
+
+
+def test_a_server_that_cannot_take_its_port_leaves_no_task_worker_behind(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    env = production_env(database_url)
+    env.pop("TASKS_BACKEND", None)
+    env.pop("TASKS_WORKER", None)
+    log = tmp_path / "serve.log"
+    with socket.socket() as taken, log.open("wb") as output:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        env["PORT"] = str(taken.getsockname()[1])
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "serve.py")],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=120,
+        )
+    time.sleep(1)  # a worker started by the failed server would be running by now
+    left_behind = _task_workers_of(database_url)
+    for pid in left_behind:
+        os.kill(pid, signal.SIGTERM)
+    assert result.returncode != 0
+    assert b"in use" in log.read_bytes()
+    assert left_behind == []
