@@ -127,7 +127,8 @@ def test_the_reference_claim_is_a_few_phone_screens_with_the_evidence_early(
         expect_hidden_then_shown(design, design.get_by_text("Read more"), "Population:")
     # A less supported mechanism folds behind its title; its chain opens in place.
     other = page.locator(".mechanism--other").first
-    expect_hidden_then_shown(other, other.get_by_text("How it works, in simple terms"), "Causal chain")
+    opener = other.get_by_text("How it works, in simple terms")
+    expect_hidden_then_shown(other, opener, "Causal chain")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
     screenshot(page, f"claim-phone-{username or 'reader'}")
