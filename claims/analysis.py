@@ -33,6 +33,8 @@ from evidence.weights import MAX_WEIGHT
 from mechanisms.models import CausalStep, StepCitation
 
 LEAD_EXCERPT_CHARS = 280
+# A gold-standard design folds to about two lines on a phone.
+GOLD_EXCERPT_CHARS = 110
 
 
 @dataclass
@@ -159,6 +161,11 @@ class GoldStandardItem:
     design: str
     design_label: str
     description_html: str
+
+    @property
+    def excerpt(self) -> str:
+        """The description's opening words: a folded card shows them, the whole opens in place."""
+        return _lead_excerpt(self.description_html, chars=GOLD_EXCERPT_CHARS)[0]
 
 
 @dataclass
@@ -312,9 +319,9 @@ def without_inline_citations(text_html: str, dois) -> str:
     return text_html
 
 
-def _lead_excerpt(lead_html: str) -> tuple[str, bool]:
+def _lead_excerpt(lead_html: str, *, chars: int = LEAD_EXCERPT_CHARS) -> tuple[str, bool]:
     text = html.unescape(strip_tags(lead_html)).strip()
-    excerpt = Truncator(text).chars(LEAD_EXCERPT_CHARS, truncate="…")
+    excerpt = Truncator(text).chars(chars, truncate="…")
     return excerpt, excerpt != text
 
 

@@ -47,7 +47,7 @@ def test_a_label_the_rule_does_not_give_is_an_editors_judgement_with_its_reason(
 
 def test_every_step_citing_one_study_names_it_once_and_drops_the_inline_repeats(client, demo):
     html = client.get(CLAIM).content.decode()
-    chains = html[html.index('id="mechanism-heading"') : html.index('id="evidence-heading"')]
+    chains = html[html.index('id="mechanism-heading"') : html.index('id="gold-heading"')]
     assert chains.count(f'Every step cites: <a href="/studies/{DOI}/">Refalo et al., 2024</a>') == 2
     # The steps' text no longer repeats the DOI; the lead and simple terms still cite it.
     steps = chains.split('class="chain__body"')[1:]
