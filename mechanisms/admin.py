@@ -189,10 +189,6 @@ class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
         support = step.support(list(step.citations.all()))
         return f"{support.computed_label}: {support.reason}"
 
-    class Media:
-        # Labels the autocomplete's search fields for screen readers (see the file).
-        js = ("js/admin-autocomplete.js",)
-
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is not None and obj.steps.exists() else 2
 
