@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from claimsite.admin import RecordAdmin
+from claimsite.admin import RecordAdmin, RequiredAutocompleteSelect
 from claimsite.inlines import (
     NamedDuplicatesFormSet,
     NumberedInlineFormSet,
@@ -299,6 +299,13 @@ class EvidenceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("claim", "study")
     readonly_fields = ("computed_weight", "weight")
     list_select_related = ("claim", "study")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = RequiredAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from claims.models import Claim
+from claimsite.admin import RequiredAutocompleteSelect
 from claimsite.inlines import NumberedInlineFormSet, ParentChecksUniqueForm
 from evidence.admin import StudyLabelsMixin, study_label
 from evidence.doi import find_dois
@@ -17,19 +18,6 @@ from evidence.models import Study
 from mechanisms.models import CausalStep, Mechanism, Provenance, StepCitation
 
 RETURN_TO = "_return_to"
-
-
-class RequiredAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete for a required choice that starts with an empty option. Django leaves
-    it out when the field is required, but HTML wants a required <select>'s first option to
-    be an empty placeholder (the Nu HTML Checker reports an error otherwise)."""
-
-    def optgroups(self, name, value, attr=None):
-        groups = super().optgroups(name, value, attr)
-        if self.is_required:
-            empty = self.create_option(name, "", "---------", False, 0)
-            groups.insert(0, (None, [empty], 0))
-        return groups
 
 
 class MechanismFormSet(NumberedInlineFormSet):
@@ -200,10 +188,6 @@ class CausalStepInline(StudyLabelsMixin, admin.StackedInline):
             return "Follows from the cited studies when you save."
         support = step.support(list(step.citations.all()))
         return f"{support.computed_label}: {support.reason}"
-
-    class Media:
-        # Labels the autocomplete's search fields for screen readers (see the file).
-        js = ("js/admin-autocomplete.js",)
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is not None and obj.steps.exists() else 2

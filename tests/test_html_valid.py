@@ -1,5 +1,5 @@
 """The Nu HTML Checker finds no error in any page or htmx fragment readers, members or editors
-are served (issue 19).
+are served (issue 19): every visit listed in tests/site_pages.py.
 
 vnu.jar comes from npm (`vnu-jar`, pinned in package.json and package-lock.json; `make test`
 installs it beside axe-core) and runs on Java. All pages are written to files and checked in
@@ -10,7 +10,6 @@ locally; CI sets REQUIRE_BROWSER=1 so that it fails instead.
 """
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,21 +19,18 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from claims.models import Claim
-from evidence.choices import Stance
-from evidence.models import Submission
 from tests.conftest import require
-from tests.factories import make_submission
+from tests.site_pages import (
+    ACCOUNTS,
+    VISITS,
+    Visit,
+    fragment_document,
+    is_document,
+    reference_claim,
+)
 
 VNU = (
     Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-)
-HX = {"HX-Request": "true"}
-REFERENCE = "quadriceps-proximity-to-failure"
-
-FRAGMENT_PAGE = (
-    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-    "<title>Fragment</title></head><body><main>{}</main></body></html>"
 )
 
 
@@ -86,127 +82,33 @@ def check(documents: dict[str, str], tmp_path) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
-def served(client, url, *, headers=None, data=None, status=200):
-    """The HTML a URL answers with; a fragment is wrapped in a minimal document."""
-    if data is None:
-        response = client.get(url, headers=headers or {})
+def served(client, visit: Visit) -> str:
+    """The HTML a visit is answered with; a fragment is wrapped in a minimal document."""
+    if visit.data is None:
+        response = client.get(visit.url, headers=visit.headers)
     else:
-        response = client.post(url, data, headers=headers or {})
-    assert response.status_code == status, f"{url} answered {response.status_code}"
+        response = client.post(visit.url, visit.data, headers=visit.headers)
+    assert response.status_code == visit.status, f"{visit.url} answered {response.status_code}"
     html = response.content.decode()
-    if re.match(r"\s*<!DOCTYPE html>", html, re.I):
-        return html
-    return FRAGMENT_PAGE.format(html)
+    return html if is_document(html) else fragment_document(visit.name, html)
 
 
 @pytest.fixture
 def demo(db):
     call_command("loaddemo", verbosity=0)
-    claim = Claim.objects.get(slug=REFERENCE)
-    return claim
-
-
-def signed_in(username):
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def reader_documents(demo):
-    client = Client()
-    detail = demo.get_absolute_url()
-    check_key = re.search(r"\?check=([\w-]+)", client.get(detail).content.decode())[1]
-    other = Claim.objects.exclude(pk=demo.pk).published().first()
-    topic = demo.topics.first()
-    pages = {
-        "home": served(client, "/"),
-        "home, htmx": served(client, "/", headers=HX),
-        "search": served(client, "/?q=creatine"),
-        "search, htmx": served(client, "/?q=creatine", headers=HX),
-        "search without results": served(client, "/?q=zzzzqqq"),
-        "topic": served(client, f"/?topic={topic.slug}"),
-        "claim": served(client, detail),
-        "other claim": served(client, other.get_absolute_url()),
-        # A forest plot (SVG) with a pooled estimate and its table.
-        "claim with effect sizes": served(client, "/claims/heavy-loads-maximal-strength/"),
-        "sensitivity check": served(client, f"{detail}?check={check_key}"),
-        "sensitivity check, htmx": served(client, f"{detail}?check={check_key}", headers=HX),
-        "version 1": served(client, f"{detail}v/1/"),
-        "history": served(client, f"{detail}history/"),
-        "study": served(client, f"/studies/{demo.evidence.first().study.doi}/"),
-        "sign in": served(client, "/accounts/login/"),
-        "sign up": served(client, "/accounts/signup/"),
-        "password reset": served(client, "/accounts/password_reset/"),
-        "not found": served(client, "/claims/no-such-claim/", status=404),
-    }
-    pages["compare, pick, htmx"] = served(client, f"{detail}compare/?a=1&b=2", headers=HX)
-    pages["compare"] = served(client, f"{detail}compare/1/2/")
-    pages["compare, htmx"] = served(client, f"{detail}compare/1/2/", headers=HX)
-    return pages
-
-
-def member_documents(demo):
-    client = signed_in("member")
-    submit = f"/claims/{demo.slug}/evidence/new/"
-    facts = submit + "study-facts/"
-    known = demo.evidence.first().study.doi
-    data = {"doi": "10.5555/new.study", "stance": Stance.SUPPORTS, "note": "Found an effect."}
-    pages = {
-        "home, member": served(client, "/"),
-        "claim, member": served(client, demo.get_absolute_url()),
-        "submission form": served(client, submit + "?stance=supports"),
-        "submission form, htmx": served(client, submit + "?stance=supports", headers=HX),
-        "study facts, unknown DOI": served(client, facts + "?doi=10.5555/new", headers=HX),
-        "study facts, known DOI": served(client, facts + f"?doi={known}", headers=HX),
-        "submission refused": served(client, submit, data={**data, "title": ""}, status=400),
-        "submission refused, htmx": served(
-            client, submit, data={**data, "title": ""}, headers=HX, status=400
-        ),
-    }
-    complete = {**data, "title": "T", "authors": "Roe R", "year": "2024", "design": "rct"}
-    pages["submission done, htmx"] = served(client, submit, data=complete, headers=HX, status=201)
-    pages["my submissions"] = served(client, "/accounts/submissions/")
-    pages["follow, htmx"] = served(
-        client, f"/claims/{demo.slug}/follow/", data={}, headers=HX, status=200
-    )
-    pages["following"] = served(client, "/accounts/following/")
-    return pages
-
-
-def editor_documents(demo):
-    client = signed_in("editor")
-    pending = Submission.objects.pending().first()
-    study = demo.evidence.first().study
-    mechanism = demo.mechanisms.order_by("rank").first()
-    pages = {
-        "editors": served(client, "/editors/"),
-        "screening": served(client, f"/editors/claims/{demo.slug}/literature/"),
-        "claim, editor": served(client, demo.get_absolute_url()),
-        "preview": served(client, f"{demo.get_absolute_url()}preview/"),
-        "moderation": served(client, "/moderation/"),
-        "moderation item": served(client, f"/moderation/{pending.pk}/"),
-        "admin index": served(client, "/admin/"),
-        "admin claims": served(client, "/admin/claims/claim/"),
-        "admin claim": served(client, f"/admin/claims/claim/{demo.pk}/change/"),
-        "admin claim, add": served(client, "/admin/claims/claim/add/"),
-        "admin mechanism": served(client, f"/admin/mechanisms/mechanism/{mechanism.pk}/change/"),
-        "admin studies": served(client, "/admin/evidence/study/"),
-        "admin study": served(client, f"/admin/evidence/study/{study.pk}/change/"),
-        "admin study, add": served(client, "/admin/evidence/study/add/"),
-    }
-    reject = f"/moderation/{pending.pk}/reject/"
-    pages["reject refused, htmx"] = served(client, reject, data={}, headers=HX, status=400)
-    pages["rejected, htmx"] = served(
-        client, reject, data={f"reject-{pending.pk}-reason": "Off topic."}, headers=HX
-    )
-    return pages
+    return reference_claim()
 
 
 def test_no_page_or_fragment_has_an_html_error(demo, tmp_path):
     java()  # skip before rendering anything when the checker cannot run
-    if not Submission.objects.pending().exists():
-        make_submission(demo, User.objects.get(username="member"), note="A pending submission.")
-    documents = {**reader_documents(demo), **member_documents(demo), **editor_documents(demo)}
+    documents = {}
+    for persona, visits in VISITS.items():
+        client = Client()
+        if ACCOUNTS[persona]:
+            client.force_login(User.objects.get(username=ACCOUNTS[persona]))
+        for visit in visits(demo):
+            assert visit.name not in documents, f"two visits are named {visit.name!r}"
+            documents[visit.name] = served(client, visit)
     errors, warnings = check(documents, tmp_path)
     counts = f"{len(documents)} documents, {len(errors)} errors, {len(warnings)} warnings"
     print(f"\nNu HTML Checker: {counts}")
