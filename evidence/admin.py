@@ -443,9 +443,7 @@ class EvidenceAdmin(admin.ModelAdmin):
                         context["work"] = result.work
                     else:
                         context["problem"] = crossref_outcome(result)
-        return TemplateResponse(
-            request, "admin/evidence/evidence/_new_study_preview.html", context
-        )
+        return TemplateResponse(request, "admin/evidence/evidence/_new_study_preview.html", context)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
