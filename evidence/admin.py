@@ -366,6 +366,7 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
         if db_field.name == "finding":
             field.widget.attrs.update({"rows": 4, "cols": 30})
         if db_field.name == "study":
+            field.widget.widget.attrs["data-placeholder"] = "Search by DOI, author or title"
             # A new study is added by its DOI in the row, not in a pop-up window.
             field.widget.can_add_related = False
             field.widget.can_view_related = False
@@ -385,7 +386,8 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     readonly_fields = ("weight",)
 
     class Media:
-        js = ("js/admin-evidence-row.js",)
+        # Names the study box of an empty row for screen readers (see the file).
+        js = ("js/admin-autocomplete.js", "js/admin-evidence-row.js")
 
 
 class GoldStandardDesignFormSet(NumberedInlineFormSet):

@@ -4,16 +4,28 @@
 (function () {
   "use strict";
 
-  function labelFor(container) {
+  function fieldName(container) {
     const select = container.previousElementSibling;
     const label = select && select.id && document.querySelector('label[for="' + select.id + '"]');
-    return "Search " + (label ? label.textContent.replace(/:\s*$/, "").trim() : "choices");
+    if (label) {
+      return label.textContent.replace(/:\s*$/, "").trim();
+    }
+    return (select && select.getAttribute("aria-label")) || "choices";
+  }
+
+  function labelFor(container) {
+    return "Search " + fieldName(container);
   }
 
   function repair() {
     document.querySelectorAll(".select2-container").forEach(function (container) {
       container.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (field) {
         field.setAttribute("aria-label", labelFor(container));
+      });
+      // A single choice is named by the choice shown, which an empty row does not have
+      // (axe-core: aria-input-field-name): name it after its field as well.
+      container.querySelectorAll(".select2-selection__rendered[role='textbox']:not([title])").forEach(function (shown) {
+        shown.setAttribute("title", fieldName(container));
       });
       container.querySelectorAll("ul.select2-selection__rendered:not([role])").forEach(function (list) {
         list.setAttribute("role", "none");
