@@ -366,7 +366,6 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
         if db_field.name == "finding":
             field.widget.attrs.update({"rows": 4, "cols": 30})
         if db_field.name == "study":
-            field.widget.widget.attrs["data-placeholder"] = "Search by DOI, author or title"
             # A new study is added by its DOI in the row, not in a pop-up window.
             field.widget.can_add_related = False
             field.widget.can_view_related = False
