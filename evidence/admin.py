@@ -1,9 +1,12 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -40,7 +43,28 @@ def study_label(study) -> str:
     return f"{study.doi} — {study.short_authors} ({study.year}) {study.title}"
 
 
+# The choice an evidence row's study box offers for a DOI the site does not know.
+NEW_DOI_CHOICE = "doi:"
+
+
 class StudyAutocompleteJsonView(AutocompleteJsonView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # In an evidence row, a DOI the site does not know is offered as a study to add.
+        if not (self.source_field.model is Evidence and self.source_field.name == "study"):
+            return response
+        try:
+            doi = normalize_doi(self.term)
+        except InvalidDOI:
+            return response
+        if Study.objects.filter(doi=doi).exists() or not self.model_admin.has_add_permission(
+            request
+        ):
+            return response
+        answer = json.loads(response.content)
+        answer["results"].append({"id": NEW_DOI_CHOICE + doi, "text": f"Add {doi} from its DOI"})
+        return JsonResponse(answer)
+
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         if isinstance(obj, Study):
@@ -278,6 +302,12 @@ class EvidenceRowForm(ParentChecksUniqueForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.new_study = None
+        chosen = self.data.get(self.add_prefix("study"), "") if self.is_bound else ""
+        if chosen.startswith(NEW_DOI_CHOICE):
+            # "Add 10.x/… from its DOI", chosen in the study box: the row's new DOI.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("study")] = ""
+            self.data[self.add_prefix("new_doi")] = chosen.removeprefix(NEW_DOI_CHOICE)
         if "study" in self.fields:
             # A new DOI may stand in for it; clean() asks for one or the other.
             self.fields["study"].required = False

@@ -138,3 +138,42 @@ def test_a_mechanism_takes_its_steps_one_per_line_when_the_claim_is_created(edit
         (2, "More work per set."),
     ]
     assert list(made[0].cited_studies.all()) == [study]
+
+
+AUTOCOMPLETE = "/admin/autocomplete/"
+
+
+def study_search(client, term, model_name="evidence", field_name="study"):
+    params = {
+        "app_label": "evidence" if model_name == "evidence" else "mechanisms",
+        "model_name": model_name,
+        "field_name": field_name,
+        "term": term,
+    }
+    return client.get(AUTOCOMPLETE, params).json()["results"]
+
+
+def test_the_study_box_offers_to_add_a_doi_the_site_does_not_know(editor_client):
+    make_study(doi="10.5555/known.1")
+    results = study_search(editor_client, f"https://doi.org/{REFERENCE_DOI}")
+    assert results == [{"id": f"doi:{REFERENCE_DOI}", "text": f"Add {REFERENCE_DOI} from its DOI"}]
+    # A DOI the site knows is found, not offered again; words are only searched.
+    assert [r["id"] for r in study_search(editor_client, "10.5555/known.1")] != []
+    assert all(
+        not r["id"].startswith("doi:") for r in study_search(editor_client, "10.5555/known.1")
+    )
+    assert study_search(editor_client, "creatine") == []
+
+
+def test_a_steps_cited_studies_box_offers_no_new_doi(editor_client):
+    results = study_search(
+        editor_client, REFERENCE_DOI, model_name="causalstep", field_name="cited_studies"
+    )
+    assert results == []
+
+
+def test_the_offered_doi_chosen_in_the_study_box_adds_the_study(crossref, editor_client):
+    row = new_study_row(study=f"doi:{REFERENCE_DOI}", new_doi="", new_design="rct")
+    response = editor_client.post(ADD, claim_data(evidence=[row]))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Evidence.objects.get().study.doi == REFERENCE_DOI

@@ -76,24 +76,33 @@ def sign_in(task, url):
     page.wait_for_url(url + "/")
 
 
-def add_claim_with_a_new_study_and_two_steps(task, live_server, *, crossref_down=False):
+def add_claim_with_a_new_study_and_two_steps(task, live_server, screenshot, *, crossref_down):
     """The editor's task on the claim's add page, from a DOI the site does not know."""
     page = task.page
     page.goto(live_server.url + "/admin/claims/claim/add/")
     assert no_sideways_scroll(page), "the claim's add page scrolls sideways at 1280"
     task.fill(page.get_by_label("Statement"), STATEMENT)
     task.choose(page.get_by_label("Claim type"), "interventional")
-    # The study, by its DOI, in the evidence row: the row says what saving will add.
-    task.fill(page.locator("#id_evidence-0-new_doi"), f"https://doi.org/{NEW_DOI}")
     if crossref_down:
+        # The DOI typed in the row's own field (as without JavaScript).
+        task.fill(page.locator("#id_evidence-0-new_doi"), f"https://doi.org/{NEW_DOI}")
         page.get_by_text("Crossref could not be reached; type the facts below.").wait_for()
         page.locator("#evidence-0 .new-study-facts summary").click()
         task.fill(page.locator("#id_evidence-0-new_title"), "Similar muscle hypertrophy")
         task.fill(page.locator("#id_evidence-0-new_authors"), "Refalo MC, Helms ER")
         task.fill(page.locator("#id_evidence-0-new_year"), "2024")
     else:
-        page.get_by_text(f"Add {NEW_DOI} from its DOI").wait_for()
-        assert page.get_by_text("Refalo MC, Helms ER").is_visible()
+        # The DOI typed where a known study is searched: the box offers to add it.
+        page.locator("#evidence-0 .select2-selection").click()
+        task.fill(page.locator(".select2-search__field"), f"https://doi.org/{NEW_DOI}")
+        page.locator(".select2-results__option", has_text=f"Add {NEW_DOI} from its DOI").click()
+        assert page.locator("#id_evidence-0-new_doi").input_value() == NEW_DOI
+        # The row shows what saving will add: Crossref's title, authors and year.
+        preview = page.locator("#evidence-0 .new-study-preview")
+        preview.get_by_text(f"Add {NEW_DOI} from its DOI").wait_for()
+        assert "Refalo MC, Helms ER" in preview.inner_text()
+        assert "(2024)" in preview.inner_text()
+        screenshot(page, "admin-claim-add-new-study")
     task.choose(page.locator("#id_evidence-0-new_design"), "rct")
     task.choose(page.locator("#id_evidence-0-stance"), "supports")
     task.fill(page.locator("#id_evidence-0-finding"), "Similar strength gains.")
@@ -131,7 +140,9 @@ def test_an_editor_adds_a_claim_with_a_study_by_doi_and_two_steps_and_publishes_
     task = EditorTask(page)
     try:
         sign_in(task, live_server.url)
-        add_claim_with_a_new_study_and_two_steps(task, live_server, crossref_down=crossref_down)
+        add_claim_with_a_new_study_and_two_steps(
+            task, live_server, screenshot, crossref_down=crossref_down
+        )
         # No failed save: the first save made the claim and published it.
         claim = Claim.objects.get(statement=STATEMENT)
         assert page.url.endswith(f"/admin/claims/claim/{claim.pk}/change/"), page.url
