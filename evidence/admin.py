@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
 
 from claimsite.admin import RecordAdmin
 from claimsite.inlines import (
@@ -45,6 +47,8 @@ def study_label(study) -> str:
 
 # The choice an evidence row's study box offers for a DOI the site does not know.
 NEW_DOI_CHOICE = "doi:"
+# The name of an evidence row's DOI field, as htmx sends it to the preview.
+NEW_DOI_PARAMETER = re.compile(r"evidence-(\d+|__prefix__)-new_doi")
 
 
 class StudyAutocompleteJsonView(AutocompleteJsonView):
@@ -316,7 +320,7 @@ class EvidenceRowForm(ParentChecksUniqueForm):
             {
                 "data-hx-get": reverse("admin:evidence_evidence_new_study_preview"),
                 "data-hx-trigger": "input changed delay:600ms, change",
-                "data-hx-target": "next .new-study-preview",
+                "data-hx-target": "next .new-study-status",
                 "data-hx-swap": "innerHTML",
                 "spellcheck": "false",
                 "autocomplete": "off",
@@ -448,7 +452,7 @@ class EvidenceAdmin(admin.ModelAdmin):
     def get_urls(self):
         preview = path(
             "new-study-preview/",
-            self.admin_site.admin_view(self.new_study_preview),
+            self.admin_site.admin_view(require_GET(self.new_study_preview)),
             name="evidence_evidence_new_study_preview",
         )
         return [preview, *super().get_urls()]
@@ -458,8 +462,16 @@ class EvidenceAdmin(admin.ModelAdmin):
         is typed): the site's own study, Crossref's facts, or why the editor must type them."""
         if not self.admin_site._registry[Study].has_add_permission(request):
             raise PermissionDenied
-        typed = next((v for k, v in request.GET.items() if k.endswith("new_doi")), "").strip()
-        context = {"typed": typed}
+        name, typed = next(
+            ((k, v) for k, v in request.GET.items() if NEW_DOI_PARAMETER.fullmatch(k)),
+            ("new_doi", ""),
+        )
+        typed = typed.strip()
+        context = {
+            "typed": typed,
+            "help_id": f"id_{name}_helptext",
+            "help": NewStudyFields.base_fields["new_doi"].help_text,
+        }
         if typed:
             try:
                 doi = normalize_doi(typed)

@@ -345,8 +345,11 @@ def study_for_new_doi(form, cleaned) -> Study | None:
     for name in ("title", "year"):
         if getattr(study, name) in (None, ""):
             problems[f"new_{name}"] = f"Type the {name}."
-    if result is not None and not result.ok and ("new_title" in problems or "new_year" in problems):
-        problems["new_doi"] = crossref_outcome(result)
+    if result is not None and not result.ok:
+        # No help promising Crossref when it has just failed.
+        form.fields["new_doi"].help_text = form["new_doi"].help_text = ""
+        if "new_title" in problems or "new_year" in problems:
+            problems["new_doi"] = crossref_outcome(result)
     for name, message in problems.items():
         form.add_error(name, message)
     if problems:

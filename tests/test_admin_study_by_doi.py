@@ -69,6 +69,8 @@ def test_with_crossref_down_the_editor_is_told_in_words_and_types_only_what_is_m
         "new_year": ["Type the year."],
     }
     assert "Errno" not in html and "refused" not in html
+    # No help promising Crossref under the DOI it has just failed to look up.
+    assert 'id="id_evidence-0-new_doi_helptext"></div>' in html
     assert 'value="Typed title"' in html and f'value="{REFERENCE_DOI}"' in html
     # Typed in full, the save goes through without Crossref.
     row_data.update(new_year="2024", new_authors="Refalo MC")
@@ -119,6 +121,20 @@ def test_the_preview_names_a_study_the_site_knows(editor_client):
     make_study(doi=REFERENCE_DOI, title="Known study")
     html = editor_client.get(PREVIEW, {"evidence-3-new_doi": REFERENCE_DOI}).content.decode()
     assert "The site knows this study" in html and "Known study" in html
+
+
+def test_the_preview_describes_the_doi_field_it_was_asked_for(settings, editor_client):
+    html = editor_client.get(PREVIEW, {"evidence-2-new_doi": "10.1"}).content.decode()
+    assert 'id="id_evidence-2-new_doi_helptext"' in html
+    settings.CROSSREF_API_URL = "http://127.0.0.1:9"
+    html = editor_client.get(PREVIEW, {"evidence-2-new_doi": REFERENCE_DOI}).content.decode()
+    assert 'id="id_evidence-2-new_doi_helptext"' in html
+    # Said once, in words, and without the promise of Crossref that has just failed.
+    assert "Added from Crossref" not in html
+
+
+def test_the_preview_answers_only_get(editor_client):
+    assert editor_client.post(PREVIEW, {"evidence-0-new_doi": REFERENCE_DOI}).status_code == 405
 
 
 def test_members_cannot_use_the_preview(member_client):

@@ -10,6 +10,18 @@
     }
   });
 
+  // When Crossref cannot give a new DOI's facts, the fields to type them in open. (After
+  // settling: until then htmx keeps the old attributes of an element with the same id.)
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const status = event.detail.target;
+    if (status && status.querySelector && status.querySelector(".new-study-problem")) {
+      const facts = status.closest(".new-study").querySelector(".new-study-facts");
+      if (facts) {
+        facts.open = true;
+      }
+    }
+  });
+
   // "Add 10.x/… from its DOI", chosen in a row's study box, goes to the row's DOI field,
   // which shows Crossref's facts; the design is what is left to choose.
   function takeNewDoi(event) {

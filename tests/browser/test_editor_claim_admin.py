@@ -87,7 +87,7 @@ def add_claim_with_a_new_study_and_two_steps(task, live_server, screenshot, *, c
         # The DOI typed in the row's own field (as without JavaScript).
         task.fill(page.locator("#id_evidence-0-new_doi"), f"https://doi.org/{NEW_DOI}")
         page.get_by_text("Crossref could not be reached; type the facts below.").wait_for()
-        page.locator("#evidence-0 .new-study-facts summary").click()
+        # The fields for the facts have opened.
         task.fill(page.locator("#id_evidence-0-new_title"), "Similar muscle hypertrophy")
         task.fill(page.locator("#id_evidence-0-new_authors"), "Refalo MC, Helms ER")
         task.fill(page.locator("#id_evidence-0-new_year"), "2024")
@@ -98,7 +98,7 @@ def add_claim_with_a_new_study_and_two_steps(task, live_server, screenshot, *, c
         page.locator(".select2-results__option", has_text=f"Add {NEW_DOI} from its DOI").click()
         assert page.locator("#id_evidence-0-new_doi").input_value() == NEW_DOI
         # The row shows what saving will add: Crossref's title, authors and year.
-        preview = page.locator("#evidence-0 .new-study-preview")
+        preview = page.locator("#evidence-0 .new-study-status")
         preview.get_by_text(f"Add {NEW_DOI} from its DOI").wait_for()
         assert "Refalo MC, Helms ER" in preview.inner_text()
         assert "(2024)" in preview.inner_text()
