@@ -217,3 +217,32 @@ def test_the_editors_page_and_the_admin_pages_editors_use_have_no_accessibility_
         assert found == [], "\n".join(found)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("crossref_down", [False, True], ids=["crossref-answers", "crossref-down"])
+def test_a_new_dois_row_has_no_accessibility_violation_at_1280_and_390(
+    browser, live_server, demo_data, crossref, settings, crossref_down
+):
+    serve_new_doi(crossref)
+    if crossref_down:
+        settings.CROSSREF_API_URL = "http://127.0.0.1:9"
+    context = axe_context(browser, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(EditorTask(page), live_server.url)
+        page.goto(live_server.url + "/admin/claims/claim/add/")
+        page.locator("#id_evidence-0-new_doi").fill(NEW_DOI)
+        status = page.locator("#evidence-0 .new-study-status")
+        if crossref_down:
+            status.get_by_text("Crossref could not be reached").wait_for()
+            assert page.locator("#id_evidence-0-new_title").is_visible()
+        else:
+            status.get_by_text(f"Add {NEW_DOI} from its DOI").wait_for()
+        found = []
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert no_sideways_scroll(page), width
+            found += [f"{width}: {v}" for v in axe_violations(page)]
+        assert found == [], "\n".join(found)
+    finally:
+        context.close()
