@@ -337,7 +337,12 @@ class EvidenceRowForm(ParentChecksUniqueForm):
             return cleaned
         if not typed:
             if "study" not in self.errors:
-                self.add_error("study", "Choose a study, or type the DOI of one new to the site.")
+                self.add_error(
+                    "study",
+                    "Choose a study, or tick Delete to remove this evidence."
+                    if self.instance.pk
+                    else "Choose a study, or type the DOI of one new to the site.",
+                )
             return cleaned
         study = study_for_new_doi(self, cleaned)
         if study is not None and study.pk:
