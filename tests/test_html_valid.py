@@ -25,6 +25,7 @@ from evidence.choices import Stance
 from evidence.models import Submission
 from tests.conftest import require
 from tests.factories import make_submission
+from tests.test_admin_claim_editing import claim_data
 
 VNU = (
     Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -193,6 +194,19 @@ def editor_documents(demo):
         "admin studies": served(client, "/admin/evidence/study/"),
         "admin study": served(client, f"/admin/evidence/study/{study.pk}/change/"),
         "admin study, add": served(client, "/admin/evidence/study/add/"),
+        # Crossref is a closed port in tests: the row says so and asks for the facts.
+        "admin new study preview, htmx": served(
+            client,
+            "/admin/evidence/evidence/new-study-preview/?evidence-0-new_doi=10.5555/new.doi",
+            headers=HX,
+        ),
+        "admin claim, add refused": served(
+            client,
+            "/admin/claims/claim/add/",
+            data=claim_data(
+                evidence=[{"new_doi": "10.5555/new.doi", "stance": "supports", "finding": ""}]
+            ),
+        ),
     }
     reject = f"/moderation/{pending.pk}/reject/"
     pages["reject refused, htmx"] = served(client, reject, data={}, headers=HX, status=400)
