@@ -1,11 +1,18 @@
+import json
+import re
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
 
 from claimsite.admin import RecordAdmin, RequiredAutocompleteSelect
 from claimsite.inlines import (
@@ -15,10 +22,18 @@ from claimsite.inlines import (
 )
 from editorial import moderation
 from editorial.moderation import AlreadyReviewed
+from evidence import crossref
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.effects import EFFECT_FIELDS, RAW_FIELDS, REPORTED_FIELDS
-from evidence.forms import RejectForm, StudyAdminForm, facts_from_crossref
+from evidence.forms import (
+    NewStudyFields,
+    RejectForm,
+    StudyAdminForm,
+    crossref_outcome,
+    facts_from_crossref,
+    study_for_new_doi,
+)
 from evidence.models import Evidence, GoldStandardDesign, Study, Submission
 
 FETCH = "_fetch_crossref"
@@ -30,7 +45,30 @@ def study_label(study) -> str:
     return f"{study.doi} — {study.short_authors} ({study.year}) {study.title}"
 
 
+# The choice an evidence row's study box offers for a DOI the site does not know.
+NEW_DOI_CHOICE = "doi:"
+# The name of an evidence row's DOI field, as htmx sends it to the preview.
+NEW_DOI_PARAMETER = re.compile(r"evidence-(\d+|__prefix__)-new_doi")
+
+
 class StudyAutocompleteJsonView(AutocompleteJsonView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # In an evidence row, a DOI the site does not know is offered as a study to add.
+        if not (self.source_field.model is Evidence and self.source_field.name == "study"):
+            return response
+        try:
+            doi = normalize_doi(self.term)
+        except InvalidDOI:
+            return response
+        if Study.objects.filter(doi=doi).exists() or not self.model_admin.has_add_permission(
+            request
+        ):
+            return response
+        answer = json.loads(response.content)
+        answer["results"].append({"id": NEW_DOI_CHOICE + doi, "text": f"Add {doi} from its DOI"})
+        return JsonResponse(answer)
+
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         if isinstance(obj, Study):
@@ -70,6 +108,25 @@ class StudyLabelsMixin:
         return field
 
 
+class DOIWithFetchButton(forms.TextInput):
+    """The study's DOI with its "Fetch from DOI" button beside it."""
+
+    def __init__(self, attrs=None, fetch_url=""):
+        super().__init__(attrs)
+        self.fetch_url = fetch_url
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '<span class="doi-with-fetch">{} <button type="submit" name="{}" value="1" '
+            'class="button" data-hx-post="{}" data-hx-select="#study_form" '
+            'data-hx-target="#study_form" data-hx-swap="outerHTML show:#study_form:top">'
+            "Fetch from DOI</button></span>",
+            super().render(name, value, attrs, renderer),
+            FETCH,
+            self.fetch_url,
+        )
+
+
 @admin.register(Study)
 class StudyAdmin(admin.ModelAdmin):
     form = StudyAdminForm
@@ -83,7 +140,7 @@ class StudyAdmin(admin.ModelAdmin):
             {
                 "fields": ("doi", "title", "authors"),
                 "description": "A DOI and a design are enough: empty facts are filled in from "
-                "Crossref when you save, and “Fetch from DOI” refreshes them now.",
+                "Crossref when you save, and “Fetch from DOI” fills them in now.",
             },
         ),
         ("Publication", {"fields": ("journal", ("volume", "issue", "pages"), "year")}),
@@ -97,6 +154,15 @@ class StudyAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "doi":
+            # "Fetch from DOI" beside the DOI it fetches; with htmx it swaps the form in place.
+            field.widget = DOIWithFetchButton(
+                attrs=field.widget.attrs, fetch_url=request.get_full_path()
+            )
+        return field
 
     def get_fieldsets(self, request, obj=None):
         # "Example study" is for the invented demo studies (10.5555): offer it only on one.
@@ -164,13 +230,14 @@ class StudyAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form_class = self.get_form(request, obj, change=not add)
         initial, result = facts_from_crossref(form_class(), request.POST, request.FILES)
-        form = form_class(instance=obj, initial=initial)
+        failed = result is not None and not result.ok
+        form = form_class(instance=obj, initial=initial, crossref_failed=failed)
         if result is None:
             outcome = "Type a DOI first: Crossref is asked by DOI."
         elif result.ok:
             outcome = "Filled in from Crossref: check the facts, then save."
         else:
-            outcome = f"{result.message} Type the facts yourself."
+            outcome = crossref_outcome(result)
         admin_form = helpers.AdminForm(
             form,
             list(self.get_fieldsets(request, obj)),
@@ -209,7 +276,12 @@ class EvidenceForClaimFormSet(NamedDuplicatesFormSet):
     def clean(self):
         super().clean()
         linked = {}
+        new_dois = set()
         for form in self.live_forms():
+            if getattr(form, "new_study", None) is not None:
+                if form.new_study.doi in new_dois:
+                    form.add_error("new_doi", "This DOI is already in another row.")
+                new_dois.add(form.new_study.doi)
             study = form.cleaned_data.get("study")
             if study is None:
                 continue
@@ -225,29 +297,96 @@ class EvidenceForClaimFormSet(NamedDuplicatesFormSet):
 
 
 class EvidenceRowForm(ParentChecksUniqueForm):
+    """An evidence row: a study the site knows, or the DOI of a new one (NewStudyFields)."""
+
+    new_doi, new_design, new_title, new_authors, new_year = (
+        NewStudyFields.base_fields[name] for name in NewStudyFields.NAMES
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_study = None
+        chosen = self.data.get(self.add_prefix("study"), "") if self.is_bound else ""
+        if chosen.startswith(NEW_DOI_CHOICE):
+            # "Add 10.x/… from its DOI", chosen in the study box: the row's new DOI.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("study")] = ""
+            self.data[self.add_prefix("new_doi")] = chosen.removeprefix(NEW_DOI_CHOICE)
+        if "study" in self.fields:
+            # A new DOI may stand in for it; clean() asks for one or the other.
+            self.fields["study"].required = False
+        # With htmx, the DOI is looked up as it is typed (a pause, a paste, leaving the field).
+        self.fields["new_doi"].widget.attrs.update(
+            {
+                "data-hx-get": reverse("admin:evidence_evidence_new_study_preview"),
+                "data-hx-trigger": "input changed delay:600ms, change",
+                "data-hx-target": "next .new-study-status",
+                "data-hx-swap": "innerHTML",
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "placeholder": "10.…",
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = (cleaned.get("new_doi") or "").strip()
+        if cleaned.get("study") is not None:
+            if typed:
+                self.add_error("new_doi", "Choose a study above or type a new DOI, not both.")
+            return cleaned
+        if not typed:
+            if "study" not in self.errors:
+                self.add_error(
+                    "study",
+                    "Choose a study, or tick Delete to remove this evidence."
+                    if self.instance.pk
+                    else "Choose a study, or type the DOI of one new to the site.",
+                )
+            return cleaned
+        study = study_for_new_doi(self, cleaned)
+        if study is not None and study.pk:
+            cleaned["study"] = study
+        else:
+            self.new_study = study
+        return cleaned
+
+    def save(self, commit=True):
+        if self.new_study is not None and self.new_study.pk is None:
+            # Saved with the claim, in its transaction: a refused claim form adds no study.
+            self.new_study.save()
+            self.instance.study = self.new_study
+        return super().save(commit)
+
     @property
     def effect_has_errors(self) -> bool:
         """Whether the folded effect data must open to show its errors."""
         return any(name in self.errors for name in EFFECT_FIELDS)
 
+    @property
+    def more_has_errors(self) -> bool:
+        """Whether the row's folded fields must open to show their errors."""
+        return any(name in self.errors for name in (*EVIDENCE_FOLDED_FIELDS, *EFFECT_FIELDS))
 
-EVIDENCE_ROW_FIELDS = (
-    "study",
-    "stance",
-    "finding",
-    "weight",
-    "weight_override",
-    "weight_override_reason",
-    "indirect",
-)
+    @property
+    def new_facts_have_errors(self) -> bool:
+        return any(name in self.errors for name in NewStudyFields.TYPED_FACTS)
+
+
+# The row's line: what every evidence link needs. The rest folds under it.
+EVIDENCE_ROW_FIELDS = ("study", "new_doi", "new_design", "stance", "finding", "weight")
+EVIDENCE_FOLDED_FIELDS = ("weight_override", "weight_override_reason", "indirect")
 
 
 class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
     model = Evidence
     formset = EvidenceForClaimFormSet
     form = EvidenceRowForm
-    # The effect data folds under each row, across its columns and the delete box.
-    effect_colspan = len(EVIDENCE_ROW_FIELDS) + 1
+    # Rarely used fields fold under each row, across its columns and the delete box, so that
+    # the table fits a 1280 px screen.
+    row_columns = ("study", "stance", "finding", "weight")
+    effect_colspan = len(row_columns) + 1
+    folded_groups = (("Weight override and directness", EVIDENCE_FOLDED_FIELDS),)
     effect_groups = (
         ("The result as reported", REPORTED_FIELDS),
         ("Or the raw data: intervention, then comparison", RAW_FIELDS),
@@ -263,6 +402,12 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
         if field is not None:
             target = getattr(field.widget, "widget", field.widget)
             target.attrs["aria-label"] = str(field.label)
+        if db_field.name == "finding":
+            field.widget.attrs.update({"rows": 4, "cols": 30})
+        if db_field.name == "study":
+            # A new study is added by its DOI in the row, not in a pop-up window.
+            field.widget.can_add_related = False
+            field.widget.can_view_related = False
         return field
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -270,8 +415,17 @@ class EvidenceForClaimInline(StudyLabelsMixin, admin.TabularInline):
         return 1 if obj is None else 0
 
     autocomplete_fields = ("study",)
-    fields = EVIDENCE_ROW_FIELDS + EFFECT_FIELDS
+    fields = (
+        *EVIDENCE_ROW_FIELDS,
+        *NewStudyFields.TYPED_FACTS,
+        *EVIDENCE_FOLDED_FIELDS,
+        *EFFECT_FIELDS,
+    )
     readonly_fields = ("weight",)
+
+    class Media:
+        # admin-autocomplete.js comes with every admin page (templates/admin/base_site.html).
+        js = ("js/admin-evidence-row.js",)
 
 
 class GoldStandardDesignFormSet(NumberedInlineFormSet):
@@ -306,6 +460,45 @@ class EvidenceAdmin(admin.ModelAdmin):
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        preview = path(
+            "new-study-preview/",
+            self.admin_site.admin_view(require_GET(self.new_study_preview)),
+            name="evidence_evidence_new_study_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def new_study_preview(self, request):
+        """What saving an evidence row with this new DOI will add (asked with htmx as the DOI
+        is typed): the site's own study, Crossref's facts, or why the editor must type them."""
+        if not self.admin_site._registry[Study].has_add_permission(request):
+            raise PermissionDenied
+        name, typed = next(
+            ((k, v) for k, v in request.GET.items() if NEW_DOI_PARAMETER.fullmatch(k)),
+            ("new_doi", ""),
+        )
+        typed = typed.strip()
+        context = {
+            "typed": typed,
+            "help_id": f"id_{name}_helptext",
+            "help": NewStudyFields.base_fields["new_doi"].help_text,
+        }
+        if typed:
+            try:
+                doi = normalize_doi(typed)
+            except InvalidDOI as error:
+                context["invalid"] = str(error)
+            else:
+                context["doi"] = doi
+                context["known"] = Study.objects.filter(doi=doi).first()
+                if context["known"] is None:
+                    result = crossref.lookup(doi, limit_keys=(f"editor:{request.user.pk}",))
+                    if result.ok:
+                        context["work"] = result.work
+                    else:
+                        context["problem"] = crossref_outcome(result)
+        return TemplateResponse(request, "admin/evidence/evidence/_new_study_preview.html", context)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):

@@ -246,12 +246,14 @@ class StudyAdminForm(forms.ModelForm):
             "is_example",
         )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, crossref_failed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.crossref = None
         for name in ("title", "year"):
             self.fields[name].required = False
-        self.fields["title"].help_text = "Leave empty to take it from Crossref."
+        if not crossref_failed:
+            # Not promised when Crossref has just failed to answer.
+            self.fields["title"].help_text = "Leave empty to take it from Crossref."
 
     def clean(self):
         cleaned = super().clean()
@@ -264,11 +266,100 @@ class StudyAdminForm(forms.ModelForm):
                     value = getattr(self.crossref.work, name)
                     if value:
                         cleaned[name] = value
-        why = f" {self.crossref.message}" if self.crossref and not self.crossref.ok else ""
+        failed = self.crossref is not None and not self.crossref.ok
+        if failed:
+            # The bound field keeps its own copy of the help text.
+            self.fields["title"].help_text = self["title"].help_text = ""
+            if any(cleaned.get(name) in (None, "") for name in ("title", "year")):
+                self.add_error(None, crossref_outcome(self.crossref))
         for name in ("title", "year"):
             if cleaned.get(name) in (None, ""):
-                self.add_error(name, f"Type the {name}: Crossref could not supply it.{why}")
+                why = "" if failed else ": Crossref could not supply it"
+                self.add_error(name, f"Type the {name}{why}.")
         return cleaned
+
+
+def crossref_outcome(result) -> str:
+    """What an editor is told when Crossref did not give a DOI's facts: in words, never the
+    network's own error ("[Errno -2] Name or service not known")."""
+    if isinstance(result, crossref.Unreachable):
+        return "Crossref could not be reached; type the facts below."
+    if isinstance(result, crossref.NotFound):
+        return "Crossref does not know this DOI; type the facts below."
+    if isinstance(result, crossref.Malformed):
+        return "Crossref's answer could not be read; type the facts below."
+    return f"{result.message} Or type the facts below."
+
+
+class NewStudyFields(forms.Form):
+    """A study by DOI, in place: the DOI of a study new to the site and its design on an
+    evidence row. Crossref gives the title, authors and year when the row is saved; when it
+    cannot, the editor types them, and only the missing ones are asked for."""
+
+    new_doi = forms.CharField(
+        label="Or a DOI new to the site",
+        required=False,
+        max_length=2000,
+        help_text="Added from Crossref when you save; choose its design.",
+    )
+    new_design = forms.ChoiceField(
+        label="Its design", required=False, choices=[("", "---------"), *StudyDesign.choices]
+    )
+    new_title = forms.CharField(label="Title", required=False, max_length=500)
+    new_authors = forms.CharField(
+        label="Authors", required=False, max_length=1000, help_text="Refalo MC, Helms ER, …"
+    )
+    new_year = forms.IntegerField(label="Year", required=False, min_value=1600, max_value=2100)
+
+    NAMES = ("new_doi", "new_design", "new_title", "new_authors", "new_year")
+    TYPED_FACTS = ("new_title", "new_authors", "new_year")
+
+
+def study_for_new_doi(form, cleaned) -> Study | None:
+    """The study a row's "new DOI" names: the site's own if it knows the DOI, else a new,
+    unsaved Study with Crossref's facts (or the typed ones) and the chosen design. Problems
+    are added to `form` beside their fields, and None is returned."""
+    try:
+        doi = normalize_doi(cleaned.get("new_doi") or "")
+    except InvalidDOI as error:
+        form.add_error("new_doi", str(error))
+        return None
+    known = Study.objects.filter(doi=doi).first()
+    if known is not None:
+        return known
+    study = Study(
+        doi=doi,
+        design=cleaned.get("new_design") or "",
+        title=cleaned.get("new_title") or "",
+        authors=cleaned.get("new_authors") or "",
+        year=cleaned.get("new_year"),
+    )
+    result = None
+    if not (study.title and study.year):
+        result = crossref.lookup(doi)
+        if isinstance(result, crossref.Found):
+            study.fill_missing_facts(result.work)
+    problems = {}
+    if not study.design:
+        problems["new_design"] = "Choose the study's design: Crossref does not say it."
+    for name in ("title", "year"):
+        if getattr(study, name) in (None, ""):
+            problems[f"new_{name}"] = f"Type the {name}."
+    if result is not None and not result.ok:
+        # No help promising Crossref when it has just failed.
+        form.fields["new_doi"].help_text = form["new_doi"].help_text = ""
+        if "new_title" in problems or "new_year" in problems:
+            problems["new_doi"] = crossref_outcome(result)
+    for name, message in problems.items():
+        form.add_error(name, message)
+    if problems:
+        return None
+    try:
+        study.full_clean(exclude=("doi",))
+    except ValidationError as error:
+        form.add_error("new_doi", " ".join(error.messages))
+        return None
+    return study
 
 
 def _normalized_or_none(raw):

@@ -126,15 +126,40 @@ class CausalStepForm(ParentChecksUniqueForm):
             )
 
 
+class MechanismRowForm(ParentChecksUniqueForm):
+    """A mechanism on the claim's page, with new causal steps typed one per line, so that a
+    claim is made with its steps in one save (Django has no nested inlines)."""
+
+    new_steps = forms.CharField(
+        label="Add causal steps",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="One step per line, in order. Markdown; a DOI of a study on the site cites "
+        "it. Citations by provenance and support overrides are on the mechanism's page.",
+    )
+
+    def step_texts(self) -> list[str]:
+        text = self.cleaned_data.get("new_steps") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        mechanism = self.instance
+        last = max((step.order for step in mechanism.steps.all()), default=0)
+        for number, text in enumerate(self.step_texts(), start=last + 1):
+            step = CausalStep.objects.create(mechanism=mechanism, order=number, text=text)
+            cite_dois_in_text(step)
+
+
 class MechanismInline(admin.StackedInline):
-    """The claim's mechanisms on the claim's page. Steps are edited on the mechanism's own
-    page (Django has no nested inlines); the link there comes back to the claim."""
+    """The claim's mechanisms on the claim's page, with new steps one per line; a step's
+    citations and support are edited on the mechanism's own page, which comes back here."""
 
     model = Mechanism
     formset = MechanismFormSet
-    form = ParentChecksUniqueForm
+    form = MechanismRowForm
     extra = 1
-    fields = ("rank", "title", "how_it_works", "simple_terms", "causal_steps")
+    fields = ("rank", "title", "how_it_works", "simple_terms", "causal_steps", "new_steps")
     readonly_fields = ("causal_steps",)
 
     def get_extra(self, request, obj=None, **kwargs):
@@ -147,7 +172,7 @@ class MechanismInline(admin.StackedInline):
     @admin.display(description="Causal steps")
     def causal_steps(self, mechanism):
         if not mechanism.pk:
-            return "Save the claim, then add this mechanism's steps."
+            return "None yet: type them below, one per line."
         steps = mechanism.steps.all()
         back = reverse("admin:claims_claim_change", args=[mechanism.claim_id])
         url = reverse("admin:mechanisms_mechanism_change", args=[mechanism.pk])

@@ -20,6 +20,7 @@ from claims.models import Claim
 from evidence.choices import Stance
 from evidence.models import Submission
 from tests.factories import make_submission
+from tests.test_admin_claim_editing import claim_data
 
 REFERENCE = "quadriceps-proximity-to-failure"
 HX = {"HX-Request": "true"}
@@ -154,6 +155,19 @@ def editor_visits(demo: Claim) -> list[Visit]:
         Visit("admin study", f"/admin/evidence/study/{evidence.study_id}/change/"),
         Visit("admin evidence", f"/admin/evidence/evidence/{evidence.pk}/change/"),
         Visit("admin submission", f"/admin/evidence/submission/{pending.pk}/change/"),
+        # Crossref is a closed port in tests: the row says so and asks for the facts.
+        Visit(
+            "admin new study preview, htmx",
+            "/admin/evidence/evidence/new-study-preview/?evidence-0-new_doi=10.5555/new.doi",
+            htmx=True,
+        ),
+        Visit(
+            "admin claim, add refused",
+            "/admin/claims/claim/add/",
+            data=claim_data(
+                evidence=[{"new_doi": "10.5555/new.doi", "stance": "supports", "finding": ""}]
+            ),
+        ),
         Visit("reject refused, htmx", reject, data={}, htmx=True, status=400),
         Visit(
             "rejected, htmx", reject, data={f"reject-{pending.pk}-reason": "Off topic."}, htmx=True

@@ -131,10 +131,11 @@ def test_members_cannot_use_the_admin(member_client):
     assert "/admin/login/" in response["Location"]
 
 
-def test_the_claim_page_in_the_admin_offers_publish_and_preview(editor_client):
+def test_the_claim_page_in_the_admin_offers_one_publish_control_and_preview(editor_client):
     claim = make_claim()
     html = editor_client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
-    assert "Publish analysis version" in html
+    assert html.count('name="_publish"') == 1
+    assert "Publish analysis version" not in html
     assert f"/claims/{claim.slug}/preview/" in html
 
 

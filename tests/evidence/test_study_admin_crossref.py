@@ -39,14 +39,29 @@ def test_offline_the_editor_types_the_facts_and_is_told_why(crossref, editor_cli
     crossref.mode = "500"
     response = editor_client.post(ADD, only_doi_and_design())
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert errors["title"] == [
-        "Type the title: Crossref could not supply it. "
-        "Crossref could not be reached (it answered HTTP 500)."
-    ]
+    form = response.context["adminform"].form
+    assert form.non_field_errors() == ["Crossref could not be reached; type the facts below."]
+    assert form.errors["title"] == ["Type the title."]
     assert not Study.objects.exists()
     response = editor_client.post(ADD, only_doi_and_design(title="Typed", year="2024"))
     assert response.status_code == 302
+
+
+def test_offline_a_save_keeps_what_was_typed_and_asks_only_for_what_is_missing(
+    settings, editor_client
+):
+    # Nothing listens on this port: the name resolves, the connection is refused.
+    settings.CROSSREF_API_URL = "http://127.0.0.1:9"
+    response = editor_client.post(ADD, only_doi_and_design(title="Typed title"))
+    html = response.content.decode()
+    form = response.context["adminform"].form
+    assert set(form.errors) == {"__all__", "year"}
+    assert 'value="Typed title"' in html
+    assert f'value="{REFERENCE_DOI}"' in html
+    assert "Crossref could not be reached; type the facts below." in html
+    assert "Errno" not in html and "Connection refused" not in html
+    # No help promising Crossref when it has just failed.
+    assert "Leave empty to take it from Crossref" not in html
 
 
 def test_fetch_from_doi_fills_the_form_without_saving(crossref, editor_client):
@@ -79,16 +94,22 @@ def test_fetch_from_doi_refreshes_an_existing_study(crossref, editor_client):
 @pytest.mark.parametrize("mode", ["hang", "html"])
 def test_fetch_from_doi_says_why_it_failed(crossref, editor_client, mode):
     crossref.mode = mode
-    html = editor_client.post(
-        ADD, {**only_doi_and_design(), "_fetch_crossref": "1"}
-    ).content.decode()
-    assert "Type the facts yourself." in html
-    assert "Crossref could not be reached" in html or "could not be read" in html
+    response = editor_client.post(ADD, {**only_doi_and_design(), "_fetch_crossref": "1"})
+    html = response.content.decode()
+    assert response.context["crossref_outcome"] in (
+        "Crossref could not be reached; type the facts below.",
+        "Crossref's answer could not be read; type the facts below.",
+    )
+    assert "Leave empty to take it from Crossref" not in html
 
 
-def test_the_study_form_offers_the_fetch_button(editor_client):
+def test_the_study_form_offers_the_fetch_button_beside_the_doi(editor_client):
     html = editor_client.get(ADD).content.decode()
     assert 'name="_fetch_crossref"' in html and "Fetch from DOI" in html
+    doi_field = html.index('name="doi"')
+    assert doi_field < html.index('name="_fetch_crossref"') < html.index('name="title"')
+    # Enter in a field still saves: a Save button comes before "Fetch from DOI".
+    assert html.index('name="_save"') < html.index('name="_fetch_crossref"')
 
 
 def test_members_cannot_fetch(member_client):
