@@ -13,7 +13,7 @@ from editorial.moderation import AlreadyReviewed
 from evidence import crossref
 from evidence.choices import RiskOfBias
 from evidence.forms import ApproveForm, RejectForm
-from evidence.models import Study, Submission
+from evidence.models import Study, Submission, SubmissionStatus
 from evidence.notices import kind_of
 from evidence.weights import compute_weight
 
@@ -23,8 +23,15 @@ def _require_moderator(user):
         raise PermissionDenied("Only editors moderate submissions.")
 
 
-def _queue_item(submission, studies, approve_form=None, reject_form=None, error=""):
+def _studies(dois) -> dict:
+    """The site's studies for these DOIs, by DOI, with what an approval preview reads."""
+    return {s.doi: s for s in Study.objects.filter(doi__in=dois).prefetch_related("notices")}
+
+
+def _queue_item(submission, studies, approve_form=None, reject_form=None, error="", preview=None):
     study = studies.get(submission.doi)
+    if preview is None and submission.status == SubmissionStatus.PENDING:
+        preview = moderation.approval_previews([submission], studies)[submission.pk]
     # For a study new to the site: what Crossref says beside what the member typed, and the
     # weight the rule would give (risk of bias is not assessed until an editor assesses it).
     lookup = crossref.lookup(submission.doi) if study is None else None
@@ -60,6 +67,7 @@ def _queue_item(submission, studies, approve_form=None, reject_form=None, error=
         "approve_form": approve_form,
         "reject_form": reject_form or RejectForm(prefix=f"reject-{submission.pk}"),
         "error": error,
+        "preview": preview,
     }
 
 
@@ -67,17 +75,20 @@ def _queue_item(submission, studies, approve_form=None, reject_form=None, error=
 @login_required
 def moderation_queue(request):
     _require_moderator(request.user)
-    queue = list(Submission.objects.for_queue())
-    studies = {s.doi: s for s in Study.objects.filter(doi__in=[item.doi for item in queue])}
-    items = [_queue_item(submission, studies) for submission in queue]
+    queue = list(Submission.objects.for_queue().select_related("claim__current_version"))
+    studies = _studies([item.doi for item in queue])
+    previews = moderation.approval_previews(queue, studies)
+    items = [_queue_item(s, studies, preview=previews[s.pk]) for s in queue]
     return render(request, "evidence/moderation.html", {"items": items})
 
 
 def _moderation_target(request, pk):
     """The submission an editor acts on, and the site's study for its DOI if there is one."""
     _require_moderator(request.user)
-    submission = get_object_or_404(Submission.objects.select_related("claim", "submitter"), pk=pk)
-    studies = {s.doi: s for s in Study.objects.filter(doi=submission.doi)}
+    submission = get_object_or_404(
+        Submission.objects.select_related("claim__current_version", "submitter"), pk=pk
+    )
+    studies = _studies([submission.doi])
     return submission, studies
 
 
