@@ -2,7 +2,9 @@
 
 Approving touches three apps at once — it creates or reuses the study, adds the evidence to
 the claim and publishes a new analysis version through `claims.publishing` — so it lives
-here, beside the models, rather than in any one of them.
+here, beside the models, rather than in any one of them. `approval_previews()` tells the
+moderation queue what each approval would make of its claim, building the same study and
+evidence in memory, without writing anything.
 """
 
 from dataclasses import dataclass
