@@ -27,6 +27,7 @@ from claims.sensitivity import (
     sensitivity_checks,
 )
 from claims.sensitivity import summary as sensitivity_summary
+from claims.verdicts import Verdict, verdict_for
 from claims.what_would_change import what_would_change
 from evidence.choices import Stance
 from evidence.weights import MAX_WEIGHT
@@ -327,7 +328,8 @@ def _lead_excerpt(lead_html: str, *, chars: int = LEAD_EXCERPT_CHARS) -> tuple[s
 
 def study_ref(study) -> StudyRef:
     """The study as a version shows it; its notices should be prefetched."""
-    notice = study.headline_notice
+    # A study not saved yet (an approval's preview) has no notices.
+    notice = study.headline_notice if study.pk else None
     return StudyRef(
         doi=study.doi,
         short_authors=study.short_authors,
@@ -444,16 +446,50 @@ def build_analyses(claims, *, version: int = 0) -> dict[int, ClaimAnalysis]:
     """The working analyses of many claims at once, in the same fixed number of queries as
     one (the editors' page compares every claim with its published version)."""
     claims = list(claims)
+    _prefetch(claims)
+    return {claim.pk: _analysis_of(claim, version=version) for claim in claims}
+
+
+def build_analyses_adding(links) -> list[tuple[ClaimAnalysis, ClaimAnalysis]]:
+    """For each unsaved evidence link: its claim's working analysis, and the same analysis
+    had the link been saved (its tallies, verdict and certainty by the same rules), in the
+    same fixed number of queries however many links. Moderation previews approvals with it.
+
+    Each link's study must have its notices prefetched, or be unsaved (no notices yet).
+    """
+    links = list(links)
+    _prefetch([link.claim for link in links])
+    return [
+        (_analysis_of(link.claim, version=0), _analysis_of(link.claim, version=0, adding=link))
+        for link in links
+    ]
+
+
+def _prefetch(claims):
     for claim in claims:
         # Always read afresh: the working copy may have changed since a previous build.
         for name in _PREFETCHED:
             claim.__dict__.pop(name, None)
     prefetch_related_objects(claims, *_analysis_prefetches())
-    return {claim.pk: _analysis_of(claim, version=version) for claim in claims}
 
 
-def _analysis_of(claim, *, version: int) -> ClaimAnalysis:
+def _evidence_order(link):
+    """Where a link stands in the claim's evidence, as `_analysis_prefetches` orders it; an
+    unsaved one after the saved ones it ties with, as its primary key will be larger."""
+    return (-link.weight, -(link.study.year or 0), link.pk is None, link.pk or 0)
+
+
+def _analysis_of(claim, *, version: int, adding=None) -> ClaimAnalysis:
     evidence = claim._analysis_evidence
+    pro, against, verdict = claim.pro_tally, claim.against_tally, claim.verdict
+    if adding is not None:
+        evidence = sorted([*evidence, adding], key=_evidence_order)
+        # The sums and the rule Claim.recompute_tallies applies once the link is saved.
+        if adding.stance == Stance.SUPPORTS:
+            pro += adding.weight
+        elif adding.stance == Stance.CONTRADICTS:
+            against += adding.weight
+        verdict = verdict_for(pro, against)
     mechanism_items = [
         mechanism_item(m, steps=m.steps.all(), citations=lambda step: step.citations.all())
         for m in claim._analysis_mechanisms
@@ -491,10 +527,10 @@ def _analysis_of(claim, *, version: int) -> ClaimAnalysis:
             TopicRef(name=t.name, slug=t.slug)
             for t in sorted(claim._analysis_topics, key=lambda t: (t.name, t.pk))
         ],
-        verdict=claim.verdict,
-        verdict_label=claim.get_verdict_display(),
-        pro=claim.pro_tally,
-        against=claim.against_tally,
+        verdict=verdict,
+        verdict_label=Verdict(verdict).label,
+        pro=pro,
+        against=against,
         version=version,
         mechanisms=mechanism_items,
         supporting=supporting,
@@ -513,7 +549,7 @@ def _analysis_of(claim, *, version: int) -> ClaimAnalysis:
             judgements=claim.certainty_judgements(),
             effect=effect,
         ),
-        sensitivity=sensitivity_checks(evidence=supporting + contradicting, verdict=claim.verdict),
+        sensitivity=sensitivity_checks(evidence=supporting + contradicting, verdict=verdict),
         effect=effect,
         effect_checks=pooled_checks(evidence=items, effect=effect),
     )

@@ -9,7 +9,7 @@ def _restore_editors_group(sender, using, apps=global_apps, **kwargs):
     # apps after this one have not had their turn yet, so create them all before the group.
     from django.contrib.auth.management import create_permissions
 
-    from claims.editors import ensure_editors_group
+    from claimsite.editors import ensure_editors_group
 
     if apps.is_installed("django.contrib.auth"):
         for app_config in apps.get_app_configs():

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from claims.editors import is_editor
 from claims.models import Claim
 from claims.publishing import claims_with_unpublished_changes
+from claimsite.editors import is_editor
 from evidence.models import Notice, Submission, SubmissionStatus
 
 

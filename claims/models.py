@@ -13,10 +13,10 @@ from claims import search
 from claims.analysis import ClaimAnalysis, from_stored
 from claims.certainty import Certainty, CertaintyLevel
 from claims.headline import is_solid
-from claims.markdown import render_markdown, validate_markdown
 from claims.slugs import slug_from_statement, unique_slug
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import Stance
+from evidence.markdown import render_markdown, validate_markdown
 
 
 class ClaimType(models.TextChoices):

@@ -21,10 +21,11 @@ class NothingToPublish(Exception):
 
 def working_snapshot(claim) -> dict:
     """The claim's working analysis as the JSON a version would store."""
-    return _as_stored(build_analysis(claim))
+    return as_stored(build_analysis(claim))
 
 
-def _as_stored(analysis) -> dict:
+def as_stored(analysis) -> dict:
+    """`analysis` as the JSON a version stores (what same_analysis_as compares)."""
     return json.loads(json.dumps(analysis.to_dict()))
 
 
@@ -53,7 +54,7 @@ def claims_with_unpublished_changes(claims=None) -> list[Claim]:
         claim
         for claim in claims
         if claim.current_version is None
-        or not claim.current_version.same_analysis_as(_as_stored(working[claim.pk]))
+        or not claim.current_version.same_analysis_as(as_stored(working[claim.pk]))
     ]
 
 

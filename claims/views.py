@@ -32,13 +32,13 @@ from claims.caching import (
 )
 from claims.certainty import CertaintyLevel
 from claims.compare import compare_analyses
-from claims.editors import is_editor
 from claims.literature import literature_status
 from claims.models import Claim, PublishedClaim, PublishedTopic
 from claims.publishing import has_unpublished_changes
 from claims.sensitivity import CHECK_KEYS
 from claims.verdicts import rule_rows
 from claimsite.converters import parse_positive_int
+from claimsite.editors import is_editor
 from evidence import weights
 
 

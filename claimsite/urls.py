@@ -19,9 +19,9 @@ urlpatterns = [
     path("", include("claims.follow_urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("api.urls")),
-    # Before evidence.urls: its studies/<path:doi>/ would take the citation downloads.
+    # Before claims.evidence_urls: its studies/<path:doi>/ would take the citation downloads.
     path("", include("claims.open_urls")),
-    path("", include("evidence.urls")),
+    path("", include("claims.evidence_urls")),
     path("", include("editorial.urls")),
     path("", include("claims.urls")),
 ]

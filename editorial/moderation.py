@@ -2,16 +2,21 @@
 
 Approving touches three apps at once — it creates or reuses the study, adds the evidence to
 the claim and publishes a new analysis version through `claims.publishing` — so it lives
-here, beside the models, rather than in any one of them.
+here, beside the models, rather than in any one of them. `approval_previews()` tells the
+moderation queue what each approval would make of its claim, building the same study and
+evidence in memory, without writing anything.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from claims import notifications
+from claims.analysis import build_analyses_adding
 from claims.models import Claim
-from claims.publishing import has_unpublished_changes, publish_analysis
+from claims.publishing import as_stored, has_unpublished_changes, publish_analysis
 from evidence.choices import Stance
 from evidence.models import Evidence, Study, Submission, SubmissionStatus
 
@@ -38,6 +43,35 @@ def _lock_pending(submission) -> Submission:
     return locked
 
 
+def _new_study(submission, study_facts=None) -> Study:
+    """The study an approval adds for a DOI new to the site (not saved): the member's facts,
+    with the editor's corrections."""
+    facts = {
+        "title": submission.title,
+        "authors": submission.authors,
+        "journal": submission.journal,
+        "year": submission.year,
+        "design": submission.design,
+        "sample_size": submission.sample_size,
+        **(study_facts or {}),
+    }
+    return Study(doi=submission.doi, **facts)
+
+
+def _evidence(submission, *, claim, study, weight_override=None, override_reason="") -> Evidence:
+    """The evidence an approval adds to the claim (not saved)."""
+    return Evidence(
+        claim=claim,
+        study=study,
+        stance=submission.stance,
+        finding=submission.note,
+        weight_override=weight_override,
+        weight_override_reason=override_reason if weight_override is not None else "",
+        submitted_by=submission.submitter,
+        **submission.effect_values(),
+    )
+
+
 def approve(submission, *, by, study_facts=None, weight_override=None, override_reason=""):
     """Turn the submission into evidence and publish a new analysis version, all at once.
 
@@ -58,27 +92,15 @@ def approve(submission, *, by, study_facts=None, weight_override=None, override_
         editors_draft = has_unpublished_changes(claim)
         study = Study.objects.filter(doi=locked.doi).first()
         if study is None:
-            facts = {
-                "title": locked.title,
-                "authors": locked.authors,
-                "journal": locked.journal,
-                "year": locked.year,
-                "design": locked.design,
-                "sample_size": locked.sample_size,
-                **(study_facts or {}),
-            }
-            study = Study(doi=locked.doi, **facts)
+            study = _new_study(locked, study_facts)
             study.full_clean()
             study.save()
-        evidence = Evidence(
+        evidence = _evidence(
+            locked,
             claim=claim,
             study=study,
-            stance=locked.stance,
-            finding=locked.note,
             weight_override=weight_override,
-            weight_override_reason=override_reason if weight_override is not None else "",
-            submitted_by=locked.submitter,
-            **locked.effect_values(),
+            override_reason=override_reason,
         )
         evidence.full_clean()
         evidence.save()
@@ -125,3 +147,72 @@ def reject(submission, *, by, reason: str) -> None:
         locked.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
         notifications.submission_reviewed(locked)
     submission.refresh_from_db()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the claim page says of a claim's evidence: tallies, verdict, certainty."""
+
+    pro: int
+    against: int
+    verdict: str
+    verdict_label: str
+    certainty: str
+    certainty_label: str
+
+    @classmethod
+    def of(cls, analysis) -> "Figures":
+        return cls(
+            pro=analysis.pro,
+            against=analysis.against,
+            verdict=analysis.verdict,
+            verdict_label=analysis.verdict_label,
+            certainty=analysis.certainty.level,
+            certainty_label=analysis.certainty.label,
+        )
+
+
+@dataclass(frozen=True)
+class ApprovalPreview:
+    """A claim as readers see it now, and as approving a submission (with the rule's weight)
+    would make it. `publishes` is False when an editor's unpublished draft holds the claim:
+    the evidence then joins the draft, and readers see `after` once an editor publishes."""
+
+    now: Figures | None
+    after: Figures | None
+    publishes: bool
+
+
+def approval_previews(submissions, studies) -> dict[int, ApprovalPreview]:
+    """What approving each submission would make of its claim, computed by the real rules
+    from the claim's working copy without writing anything, in a fixed number of queries
+    however many submissions.
+
+    `submissions` come with `claim__current_version` and `submitter` loaded; `studies` maps
+    the site's studies by DOI, notices prefetched. A study new to the site weighs as its
+    design and size say, risk of bias not yet assessed (as the approval would store it);
+    without a design nothing can be said of it yet (`after` is None).
+    """
+    links = {}
+    for submission in submissions:
+        study = studies.get(submission.doi)
+        if study is None and not submission.design:
+            continue
+        link = _evidence(submission, claim=submission.claim, study=study or _new_study(submission))
+        link.refresh_weight()
+        links[submission.pk] = link
+    built = dict(zip(links, build_analyses_adding(links.values()), strict=True))
+    previews = {}
+    for submission in submissions:
+        version = submission.claim.current_version
+        now = Figures.of(version.analysis) if version else None
+        if submission.pk not in built:
+            previews[submission.pk] = ApprovalPreview(now=now, after=None, publishes=True)
+            continue
+        working, after = built[submission.pk]
+        # The comparison approve() makes through has_unpublished_changes(), on the same data.
+        publishes = version is not None and version.same_analysis_as(as_stored(working))
+        previews[submission.pk] = ApprovalPreview(
+            now=now, after=Figures.of(after), publishes=publishes
+        )
+    return previews

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from claims.editors import is_editor
 from claims.models import Claim
+from claimsite.editors import is_editor
 from editorial import literature
 from editorial.forms import AddForm, DismissForm
 from editorial.literature import AlreadyScreened

@@ -2,10 +2,10 @@ import json
 import re
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
@@ -14,27 +14,24 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from claimsite.admin import RecordAdmin, RequiredAutocompleteSelect
+from claimsite.admin import RequiredAutocompleteSelect
 from claimsite.inlines import (
     NamedDuplicatesFormSet,
     NumberedInlineFormSet,
     ParentChecksUniqueForm,
 )
-from editorial import moderation
-from editorial.moderation import AlreadyReviewed
 from evidence import crossref
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.effects import EFFECT_FIELDS, RAW_FIELDS, REPORTED_FIELDS
 from evidence.forms import (
     NewStudyFields,
-    RejectForm,
     StudyAdminForm,
     crossref_outcome,
     facts_from_crossref,
     study_for_new_doi,
 )
-from evidence.models import Evidence, GoldStandardDesign, Study, Submission
+from evidence.models import Evidence, GoldStandardDesign, Study
 
 FETCH = "_fetch_crossref"
 STANCE_ADJECTIVE = {Stance.SUPPORTS: "supporting", Stance.CONTRADICTS: "contradicting"}
@@ -507,56 +504,3 @@ class EvidenceAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for claim in claims:
             claim.recompute_tallies()
-
-
-@admin.register(Submission)
-class SubmissionAdmin(RecordAdmin):
-    """Submissions are the members' words: editors review them here, never edit or delete."""
-
-    list_display = ("doi", "claim", "stance", "submitter", "status", "created_at", "reviewed_by")
-    list_filter = ("status", "stance")
-    list_select_related = ("claim", "submitter", "reviewed_by")
-    search_fields = ("doi", "claim__statement", "submitter__username", "note")
-    date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Submission._meta.fields if f.name != "note_html"]
-    exclude = ("note_html",)
-    actions = ("approve_selected", "reject_selected")
-
-    def has_moderate_permission(self, request):
-        return request.user.has_perm("evidence.moderate_submission")
-
-    @admin.action(description="Approve selected submissions", permissions=["moderate"])
-    def approve_selected(self, request, queryset):
-        for submission in queryset.select_related("claim", "submitter"):
-            try:
-                version = moderation.approve(submission, by=request.user)
-            except (AlreadyReviewed, ValidationError) as error:
-                self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
-            else:
-                self.message_user(
-                    request, moderation.approval_outcome(submission, version), messages.SUCCESS
-                )
-
-    @admin.action(description="Reject selected submissions…", permissions=["moderate"])
-    def reject_selected(self, request, queryset):
-        form = RejectForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            for submission in queryset:
-                try:
-                    moderation.reject(
-                        submission, by=request.user, reason=form.cleaned_data["reason"]
-                    )
-                except AlreadyReviewed as error:
-                    self.message_user(request, f"{submission.doi}: {error}", messages.WARNING)
-                else:
-                    self.message_user(request, f"Rejected {submission.doi}.", messages.SUCCESS)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject submissions",
-            "opts": self.opts,
-            "form": form,
-            "submissions": queryset.select_related("claim", "submitter"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/evidence/submission/reject.html", context)

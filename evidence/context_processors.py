@@ -1,4 +1,4 @@
-from claims.editors import is_editor
+from claimsite.editors import is_editor
 from evidence.models import Submission
 
 

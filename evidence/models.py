@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.markdown import doi_org_url, render_markdown, validate_markdown
 from evidence.choices import EffectMeasure, RiskOfBias, Stance, StudyDesign
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.effects import EFFECT_FIELDS, describe_effect, effect_errors
+from evidence.markdown import doi_org_url, render_markdown, validate_markdown
 from evidence.notices import NoticeKind, headline, raises_concern, retracts
 from evidence.weights import MAX_WEIGHT, Weight, compute_weight
 

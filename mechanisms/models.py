@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from claims.markdown import render_markdown, validate_markdown
+from evidence.markdown import render_markdown, validate_markdown
 from mechanisms.support import (
     Citation,
     Provenance,

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.core.management import call_command
 
-from claims.editors import is_editor
+from claimsite.editors import is_editor
 from tests.factories import make_claim
 
 EXPECTED = {

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from claims.editors import EDITORS_GROUP, create_permissions_now, ensure_editors_group
+from claimsite.editors import EDITORS_GROUP, create_permissions_now, ensure_editors_group
 
 
 def create_editors_group(apps, schema_editor):

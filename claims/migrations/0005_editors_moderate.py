@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from claims.editors import create_permissions_now, ensure_editors_group
+from claimsite.editors import create_permissions_now, ensure_editors_group
 
 
 def grant(apps, schema_editor):

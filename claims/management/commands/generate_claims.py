@@ -29,11 +29,11 @@ from claims.analysis import (
     study_ref,
 )
 from claims.certainty import certainty_for
-from claims.markdown import render_markdown
 from claims.models import AnalysisVersion, Claim, ClaimType, PublishedClaim, Topic
 from claims.sensitivity import sensitivity_checks
 from claims.verdicts import Verdict, verdict_for
 from evidence.choices import RiskOfBias, Stance, StudyDesign
+from evidence.markdown import render_markdown
 from evidence.models import Evidence, GoldStandardDesign, Study
 from mechanisms.models import CausalStep, Mechanism, Provenance, StepCitation, SupportLevel
 

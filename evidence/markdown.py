@@ -9,6 +9,11 @@ It never raises and stays fast on any text: a DOI holding an invisible or contro
 not linked, and text that would make Python-Markdown's parser slow (thousands of brackets,
 deep quote nesting, long runs of emphasis marks; `markdown_problem()`) is refused by the forms
 with `validate_markdown` and, should it arrive by another way, rendered as plain paragraphs.
+
+It lives in `evidence`, the ground every app stands on, rather than in `claimsite`: prose on
+this site cites studies, and linking a DOI takes the DOI rules (`evidence.doi`) and the study
+table, both evidence's. Here it imports no other app and every app above can call it; split
+into a site-wide renderer and an evidence hook, the one rule would live in two places.
 """
 
 import html as html_lib
@@ -99,7 +104,7 @@ def known_study_dois(dois: Collection[str]) -> set[str]:
     if not dois:
         return set()
     # Looked up in the app registry rather than imported: every app's models import this
-    # module, the study model among them, so an import here would be circular.
+    # module, evidence.models among them, so an import here would be circular.
     Study = apps.get_model("evidence", "Study")
     return set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True))
 

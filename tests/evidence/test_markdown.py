@@ -3,7 +3,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
-from claims.markdown import markdown_problem, render_markdown, validate_markdown
+from evidence.markdown import markdown_problem, render_markdown, validate_markdown
 from tests.factories import (
     make_claim,
     make_evidence,

@@ -1,7 +1,9 @@
+"""The evidence pages readers and members see, under the `evidence:` names they always had;
+their views live in claims because they show claims (claims/evidence_views.py)."""
+
 from django.urls import path
 
-import claimsite.converters  # noqa: F401 (registers <posint:>)
-from evidence import views
+from claims import evidence_views as views
 
 app_name = "evidence"
 
@@ -11,8 +13,4 @@ urlpatterns = [
     path("claims/<slug:slug>/evidence/new/", views.submit_evidence, name="submit"),
     path("claims/<slug:slug>/evidence/new/study-facts/", views.study_facts, name="study_facts"),
     path("accounts/submissions/", views.my_submissions, name="my_submissions"),
-    path("moderation/", views.moderation_queue, name="moderation"),
-    path("moderation/<posint:pk>/", views.moderation_item, name="moderation_item"),
-    path("moderation/<posint:pk>/approve/", views.approve_submission, name="approve"),
-    path("moderation/<posint:pk>/reject/", views.reject_submission, name="reject"),
 ]
