@@ -36,7 +36,7 @@ from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 
 from claims.literature import STALE_AFTER, literature_status
-from claims.models import AnalysisVersion, Claim, PublishedCitation
+from claims.models import AnalysisVersion, Claim, Follow, PublishedCitation
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.models import Notice, Study
 
@@ -525,6 +525,7 @@ def connect_stamp_writers():
     for event in (signals.post_save, signals.post_delete):
         event.connect(_study_saved, sender=Study, dispatch_uid=f"stamps_study_{event}")
         event.connect(_notice_saved, sender=Notice, dispatch_uid=f"stamps_notice_{event}")
+        event.connect(_follow_saved, sender=Follow, dispatch_uid=f"stamps_follow_{event}")
 
 
 def _claim_saved(sender, instance, raw=False, **kwargs):
@@ -724,3 +725,28 @@ def bibliography_stamp(request, slug, fmt=None):
         f"{studies_at.isoformat() if studies_at else ''}",
         last_modified=max(published_at, studies_at) if studies_at else published_at,
     )
+
+
+# What a member follows: asked on every claim page they open, kept beside the stamps (and
+# under the same rule: only in a cache every process shares), forgotten when it changes.
+
+
+def _follows_key(user_id) -> str:
+    return f"follows:{user_id}"
+
+
+def follows(user, claim) -> bool:
+    """Whether `user` follows `claim`."""
+    if not settings.CACHE_KEEPS_STAMPS:
+        return Follow.objects.filter(user=user, claim=claim).exists()
+    key = _follows_key(user.pk)
+    followed = cache.get(key)
+    if followed is None:
+        followed = frozenset(Follow.objects.filter(user=user).values_list("claim_id", flat=True))
+        cache.add(key, followed, STAMP_SECONDS)
+    return claim.pk in followed
+
+
+def _follow_saved(sender, instance, raw=False, **kwargs):
+    user_id = instance.user_id
+    _after_commit(lambda: cache.delete(_follows_key(user_id)))
