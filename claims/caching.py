@@ -2,14 +2,15 @@
 
 A published version never changes, so a cache key that names the versions a page shows is
 never stale: publishing makes new keys, and old entries age out of the cache by themselves.
-Nothing is ever invalidated, which is why several servers on one database stay correct even
-with a cache per process: each asks the database (one indexed query) which versions are
-current, and the answer is the key.
+Pages are never invalidated. What is current (the page's stamp) is asked of the database (one
+indexed query) with a cache per process, so that several servers stay correct; with a cache
+every process shares (Redis), the stamps are kept there too, written again by each write that
+changes them once it commits, and a cache hit asks the database nothing (see "Stamps" below).
 
 - `reader_page(stamp)` decorates a view: anonymous readers get the page from the cache, with
   an ETag and Last-Modified from the versions and `Cache-Control: public, max-age=60,
   s-maxage=…, stale-while-revalidate=…`, varying on `HX-Request` but not on cookies; a
-  conditional request is answered 304 after that one query. Members get the view's own
+  conditional request is answered 304 after the stamp alone. Members get the view's own
   response, marked private and varying on `Cookie`.
 - `analysis_fragment()` caches the analysis part of a claim page, which members share too; the
   per-user parts of their page (header, editor notices) are rendered around it.
