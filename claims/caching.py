@@ -523,6 +523,7 @@ def connect_stamp_writers():
     signals.post_save.connect(
         _version_saved, sender=AnalysisVersion, dispatch_uid="stamps_version_saved"
     )
+    signals.pre_save.connect(_study_renaming, sender=Study, dispatch_uid="stamps_study_renaming")
     for event in (signals.post_save, signals.post_delete):
         event.connect(_study_saved, sender=Study, dispatch_uid=f"stamps_study_{event}")
         event.connect(_notice_saved, sender=Notice, dispatch_uid=f"stamps_notice_{event}")
@@ -564,6 +565,15 @@ def _study_saved(sender, instance, raw=False, **kwargs):
         forget_stamps()
     else:
         study_changed(instance.doi)
+
+
+def _study_renaming(sender, instance, raw=False, **kwargs):
+    # A DOI corrected in the admin leaves the old one without a study.
+    if raw or instance.pk is None or not settings.CACHE_KEEPS_STAMPS:
+        return
+    old = Study.objects.filter(pk=instance.pk).values_list("doi", flat=True).first()
+    if old and old != instance.doi:
+        study_changed(old)
 
 
 def _notice_saved(sender, instance, raw=False, **kwargs):

@@ -176,6 +176,27 @@ def test_a_study_edit_and_a_notice_are_shown_on_the_next_request(
 
 
 @pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
+def test_a_new_slug_or_doi_leaves_nothing_served_at_the_old_address(
+    client, claim, django_capture_on_commit_callbacks
+):
+    urls = reader_urls(claim)
+    client.get(urls["claim"]), client.get(urls["study"])
+    study = Study.objects.get(doi="10.5555/stamps.1")
+
+    def rename():
+        claim.slug = "stamps-renamed"
+        claim.save()
+        study.doi = "10.5555/stamps.renamed"
+        study.save()
+
+    committed(django_capture_on_commit_callbacks, rename)
+    assert client.get(urls["claim"]).status_code == 404
+    assert client.get(urls["study"]).status_code == 404
+    assert client.get("/claims/stamps-renamed/").status_code == 200
+    assert client.get("/studies/10.5555/stamps.renamed/").status_code == 200
+
+
+@pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
 def test_following_and_unfollowing_show_on_the_members_next_page(
     member_client, claim, django_capture_on_commit_callbacks
 ):
