@@ -494,10 +494,13 @@ def _after_commit(write):
         transaction.on_commit(write, using=router.db_for_write(AnalysisVersion))
 
 
+# A writer always sets (a reader only adds), and in the current epoch, starting one if there
+# is none: a reader that read the database before the commit then cannot put its older row
+# back over the writer's, whichever of the two reaches the cache first.
+
+
 def _rewrite(kind, ident, load):
-    site = cache.get(_SITE)
-    if site is None:
-        return  # no epoch: no stamp kept is valid anyway
+    site = _site({_SITE: cache.get(_SITE)})
     key = _entry_key(kind, ident)
     row = load(ident)
     if row is None:
@@ -507,9 +510,8 @@ def _rewrite(kind, ident, load):
 
 
 def _rewrite_latest():
-    site = cache.get(_SITE)
-    if site is not None:
-        cache.set(_SITE, {**site, "latest": _latest_row()}, STAMP_SECONDS)
+    site = _site({_SITE: cache.get(_SITE)})
+    cache.set(_SITE, {**site, "latest": _latest_row()}, STAMP_SECONDS)
 
 
 def connect_stamp_writers():

@@ -239,6 +239,31 @@ def test_a_rolled_back_write_leaves_every_stamp_as_it_was(
 
 
 @pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
+@pytest.mark.parametrize("site_kept", [True, False])
+def test_a_reader_that_read_before_a_commit_cannot_put_its_older_stamp_back(
+    client, claim, site_kept, django_capture_on_commit_callbacks
+):
+    url = reader_urls(claim)["claim"]
+    client.get(url)
+    cache.delete(caching._entry_key("claim", claim.slug))
+    if not site_kept:
+        cache.delete("stamps:site")
+    before_commit = caching._claim_row(claim.slug)
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_third(claim)
+
+    def slow_read(slug):
+        # The reader missed the cache and read the database before the publication
+        # committed; the writer's commit callbacks run before the reader gets to the cache.
+        for callback in callbacks:
+            callback()
+        return before_commit
+
+    caching._facts(("claim", claim.slug, slow_read))
+    assert "Analysis v3" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
 @pytest.mark.parametrize("lost", ["the claim's", "the site's", "every"])
 def test_a_stamp_the_cache_lost_is_read_from_the_database_and_kept_again(
     client, claim, lost, django_assert_num_queries
