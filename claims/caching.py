@@ -130,8 +130,9 @@ def _is_reader(request) -> bool:
 def reader_page(stamp_for, *, params=None):
     """Serve anonymous readers `view` from the cache, keyed by `stamp_for(request, **kwargs)`.
 
-    `stamp_for` makes at most one query and returns a Stamp, or None when there is nothing
-    published to cache (the view then answers, with its 404 for instance). `params` names the
+    `stamp_for` makes at most one query (none when the cache keeps stamps) and returns a Stamp,
+    or None when there is nothing published to cache (the view then answers, with its 404 for
+    instance). `params` names the
     query parameters the page reads, each with the values it accepts (a set) or a function
     giving the value to use ("" for none): whatever else a query string holds is dropped before
     the page is rendered and keyed, so random query strings cannot fill the cache, and a page
