@@ -19,8 +19,13 @@ from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
 
 from api import schemas
-from claims.caching import claim_stamp, latest_publication_stamp, reader_page, version_stamp
-from claims.evidence_views import study_stamp
+from claims.caching import (
+    claim_stamp,
+    latest_publication_stamp,
+    reader_page,
+    study_stamp,
+    version_stamp,
+)
 from claims.models import Claim, PublishedClaim, PublishedTopic
 from claims.verdicts import Verdict
 from claimsite.converters import DATABASE_INT_MAX

@@ -21,11 +21,12 @@ class ClaimsConfig(AppConfig):
     name = "claims"
 
     def ready(self):
-        from claims import immutable_history
+        from claims import caching, immutable_history
         from claimsite.limits import refuse_values_beyond_limits
 
         pre_save.connect(refuse_values_beyond_limits, dispatch_uid="claimsite_length_limits")
         post_migrate.connect(_restore_editors_group, sender=self)
+        caching.connect_stamp_writers()
         post_migrate.connect(immutable_history.repair_triggers, sender=self)
         pre_save.connect(
             immutable_history.refuse_fixture_overwrite,

@@ -27,7 +27,7 @@ from django.db import connections, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import CharField
 
-from claims import search
+from claims import caching, search
 from claims.immutable_history import loading_history
 from claims.models import PublishedClaim
 from claimsite.serializers import ExactJSONEncoder
@@ -109,6 +109,8 @@ def restore(
     else:
         check_postgresql_backup(connection, path)
         _restore_postgresql(connection, path)
+    # Every stamp a cache keeps may name what the restore took away.
+    caching.forget_stamps()
     return kind
 
 

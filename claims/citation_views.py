@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims.caching import bibliography_stamp, reader_page, version_stamp
+from claims.caching import bibliography_stamp, reader_page, study_stamp, version_stamp
 from claims.citations import bibliography, claim_version_reference, study_reference
-from claims.evidence_views import study_stamp
 from claims.models import Claim, cited_dois
 from evidence.citations import FORMATS, apa, to_bibtex, to_csl_json, to_ris
 from evidence.models import Study

@@ -12,45 +12,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.addresses import client_address, throttle_key
 from claims import structured_data
-from claims.caching import Stamp, as_datetime, one_row, reader_page
-from claims.models import AnalysisVersion, Claim, PublishedClaim
+from claims.caching import reader_page, study_stamp
+from claims.models import Claim, PublishedClaim
 from evidence import crossref, weights
 from evidence.choices import Stance
 from evidence.doi import InvalidDOI, normalize_doi
 from evidence.forms import CROSSREF_FIELDS, SubmissionForm
-from evidence.models import Evidence, Notice, Study, Submission, submission_limit_message
+from evidence.models import Evidence, Study, Submission, submission_limit_message
 from evidence.notices import headline
-
-
-def study_stamp(request, doi):
-    """A study page shows the study's own facts (edited in place, so its updated_at), its
-    retraction flag and notices (written by check_retractions without touching updated_at), and
-    the published claims citing it, which change only when something is published."""
-    try:
-        doi = normalize_doi(doi)
-    except InvalidDOI:
-        return None
-    # Table names, not input, go into the SQL; the DOI is a parameter.
-    latest = f"FROM {AnalysisVersion._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
-    notices = f"FROM {Notice._meta.db_table} n WHERE n.study_id = s.id"  # noqa: S608
-    row = one_row(
-        f"SELECT s.id, s.updated_at, s.retracted, (SELECT COUNT(*) {notices}),"  # noqa: S608
-        f" (SELECT MAX(n.id) {notices}), (SELECT id {latest}), (SELECT published_at {latest})"
-        f" FROM {Study._meta.db_table} s WHERE s.doi = %s",
-        [doi],
-    )
-    if row is None:
-        return None
-    pk, updated_at, retracted, notice_count, last_notice, latest_id, latest_at = row
-    updated_at = as_datetime(updated_at)
-    latest_at = as_datetime(latest_at) if latest_at else None
-    return Stamp(
-        key=(
-            f"study:{pk}:{updated_at.isoformat()}:{bool(retracted)}:{notice_count}:{last_notice}"
-            f":{latest_id}:{latest_at.isoformat() if latest_at else ''}"
-        ),
-        last_modified=max(updated_at, latest_at) if latest_at else updated_at,
-    )
 
 
 @reader_page(study_stamp)

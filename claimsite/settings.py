@@ -221,6 +221,14 @@ SITE_URL = env_http_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # CACHE_URL=redis://host:port/0 (one cache for all servers), locmem:// (the default, one cache
 # per process) or dummy:// (no cache).
 CACHES = {"default": cache_from_url("CACHE_URL")}
+# Whether the published stamps that key cached pages (claims/caching.py) are kept in the cache
+# too, so that a cache hit asks the database nothing. Only a cache every process shares can
+# be told of a write made by another process (a second server, a worker, a cron command); a
+# cache per process would keep serving what it was told last, so there the stamps are asked
+# of the database on each request. The default follows the cache: yes for Redis.
+CACHE_KEEPS_STAMPS = env_bool(
+    "CACHE_KEEPS_STAMPS", default=CACHES["default"]["BACKEND"].endswith("RedisCache")
+)
 # Sessions are read from the cache and written through to the database, which has them when
 # the cache is down or was emptied.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

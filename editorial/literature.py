@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from claims import caching
 from claims.models import Claim
 from claims.publishing import has_unpublished_changes, publish_analysis
 from editorial.models import Candidate, NotRelevantReason, Screening
@@ -206,6 +207,8 @@ def refresh_status(claim, *, now=None) -> None:
     )
     claim.literature_waiting = waiting
     claim.literature_changed_at = now
+    # The claim page's stamp holds this status; update() sends no signal to rewrite it.
+    caching.claim_changed(claim.slug)
 
 
 # --- Screening ----------------------------------------------------------------------------

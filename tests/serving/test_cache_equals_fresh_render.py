@@ -3,10 +3,15 @@
 Random sequences (seeded, so a failure can be replayed) of the site's real write paths —
 saving and publishing in the admin, approving and rejecting submissions on the moderation
 page, check_retractions with each kind of notice from the local fake Crossref,
-refresh_studies, renaming a topic, editing a study in the admin, a member's submission,
-a backup and a restore — and
-after each step every reader page and htmx fragment, served through the cache to a reader
+refresh_studies, watch_literature with the local fake OpenAlex, screening a candidate out,
+renaming a topic, editing a study in the admin, a member's submission, following and
+unfollowing, a backup and a restore, and the cache losing kept stamps (evicted) — and after
+each step every reader page and htmx fragment, served through the cache to a reader
 (also with the ETag they had) and to a member, is compared with a render that uses no cache.
+
+Each runs with the stamps read from the database and kept in the cache (in memory, and in
+Redis under scripts/with-redis): a write's stamps are written again when it commits, which
+the test makes happen after each write as the request or command would.
 """
 
 import difflib
@@ -23,7 +28,10 @@ from django.db import connection
 from django.test import Client, override_settings
 
 import claims.views
-from claims.models import Claim, PublishedTopic, Topic
+from claims import caching
+from claims.models import Claim, Follow, PublishedTopic, Topic
+from editorial import literature
+from editorial.models import Candidate, NotRelevantReason
 from evidence.choices import RiskOfBias, Stance, StudyDesign
 from evidence.models import Study, Submission
 from tests.factories import (
@@ -35,6 +43,7 @@ from tests.factories import (
     make_submission,
     publish,
 )
+from tests.serving.conftest import STAMP_PLACES
 
 SEEDS = [11, 20, 34]  # between them: every write, and a publish after a restore
 STEPS = 12
@@ -124,7 +133,10 @@ class Site:
         strength = Topic.objects.create(name="Strength", slug="strength")
         endurance = Topic.objects.create(name="Endurance", slug="endurance")
 
-        self.first = make_claim(statement="Training close to failure builds more muscle.")
+        self.first = make_claim(
+            statement="Training close to failure builds more muscle.",
+            literature_query="proximity to failure quadriceps",
+        )
         self.first.topics.add(strength)
         make_evidence(self.first, make_study(doi=RETRACTED, title="A retracted trial"))
         make_evidence(
@@ -237,6 +249,31 @@ class Site:
         response = self.editor_client.post(page, form.as_post(**changes))
         assert response.status_code == 302, response.content.decode()[:2000]
 
+    def watch_literature(self):
+        call_command("watch_literature", stdout=StringIO(), stderr=StringIO())
+
+    def screen_out(self):
+        candidate = Candidate.objects.filter(claim=self.first).waiting().order_by("pk").first()
+        if candidate is None:
+            return self.watch_literature()
+        reason = self.rng.choice(NotRelevantReason.values)
+        literature.dismiss(candidate, by=self.editor, reason=reason)
+
+    def follow(self):
+        claim = self.rng.choice(list(Claim.objects.published().order_by("pk")))
+        action = "unfollow" if Follow.objects.filter(user=self.member, claim=claim) else "follow"
+        # Followed to the claim page, which shows (and so uses up) the message saying so.
+        response = self.member_client.post(f"/claims/{claim.slug}/{action}/", follow=True)
+        assert response.status_code == 200, response.content.decode()[:2000]
+
+    def evict_stamps(self):
+        """The cache loses kept stamps (evicted, or Redis restarted): all, or one claim's."""
+        if self.rng.random() < 0.5:
+            cache.delete("stamps:site")
+        else:
+            claim = self.rng.choice(self.claims())
+            cache.delete(caching._entry_key("claim", claim.slug))
+
     def backup(self):
         self.backup_file = self.backups / f"site-{self.rng.randrange(10**6)}.json"
         call_command("backup", "--format=json", str(self.backup_file), stdout=StringIO())
@@ -268,6 +305,10 @@ class Site:
         "refresh_studies",
         "rename_topic",
         "edit_study",
+        "watch_literature",
+        "screen_out",
+        "follow",
+        "evict_stamps",
     )
 
     # The reads.
@@ -349,18 +390,34 @@ def assert_every_page_is_a_fresh_render(site, step):
             site.seen[url] = (served.get("ETag"), served.content)
 
 
+@pytest.mark.parametrize("stamps_in", STAMP_PLACES, indirect=True)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_after_any_writes_every_cached_page_is_the_page_a_fresh_render_gives(
-    seed, editor, member, editor_client, member_client, crossref, settings, tmp_path
+    seed,
+    stamps_in,
+    editor,
+    member,
+    editor_client,
+    member_client,
+    crossref,
+    openalex,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
 ):
     settings.CROSSREF_PAUSE = 0
     rng = random.Random(seed)
-    site = Site(rng, editor, member, editor_client, member_client, tmp_path)
+    with django_capture_on_commit_callbacks(execute=True):
+        site = Site(rng, editor, member, editor_client, member_client, tmp_path)
     cache.clear()
     assert_every_page_is_a_fresh_render(site, "start")
     done = []
     for _ in range(STEPS):
         write = rng.choice(Site.WRITES)
         done.append(write)
-        getattr(site, write)()
-        assert_every_page_is_a_fresh_render(site, f"seed {seed}, after {' → '.join(done)}")
+        # What the write's transaction runs once it commits (the stamps it changed).
+        with django_capture_on_commit_callbacks(execute=True):
+            getattr(site, write)()
+        assert_every_page_is_a_fresh_render(
+            site, f"seed {seed}, stamps in {stamps_in}, after {' → '.join(done)}"
+        )

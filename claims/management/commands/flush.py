@@ -1,6 +1,7 @@
 from django.core.management.commands import flush
 from django.db import connections
 
+from claims import caching
 from claims.immutable_history import allow_flush
 
 
@@ -15,3 +16,5 @@ class Command(flush.Command):
     def handle(self, **options):
         with connections[options["database"]].execute_wrapper(allow_flush):
             super().handle(**options)
+        # Every stamp a shared cache keeps names something that is gone.
+        caching.forget_stamps()

@@ -1,0 +1,34 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.conftest import require
+
+# Where the published stamps are read from: the database on each request (a cache per
+# process), or kept in the cache (in this process's memory, or in a Redis all share).
+STAMP_PLACES = ["database", "locmem", "redis"]
+
+
+@pytest.fixture
+def stamps_in(request, settings):
+    """Set where stamps are kept, for the test's parameter `stamps_in` (one of STAMP_PLACES).
+
+    Redis is the one scripts/with-redis starts (REDIS_URL); the site's whole cache moves there.
+    """
+    place = request.param
+    settings.CACHE_KEEPS_STAMPS = place != "database"
+    if place == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            require("REQUIRE_REDIS", "no Redis to keep stamps in: run under scripts/with-redis")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "claimsite.cache.ResilientRedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2, "retry_after": 1},
+            }
+        }
+    cache.clear()
+    yield place
+    cache.clear()
