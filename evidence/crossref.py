@@ -14,14 +14,13 @@ typing a DOI twice, or a cron job re-run, does not ask Crossref again.
 import hashlib
 import logging
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 
+from evidence import http
 from evidence.crossref_schema import (
     NoticeFacts,
     Unreadable,
@@ -95,15 +94,6 @@ class Limited:
 
 
 Result = Found | NotFound | Unreachable | Malformed | Limited
-
-
-@dataclass
-class _Answer:
-    status: int
-    body: bytes = b""
-    error: str = ""
-    headers: dict = field(default_factory=dict)
-    final: bool = False  # an error that asking again would only repeat
 
 
 def lookup(doi: str, *, use_cache: bool = True, limit_keys: tuple = ()) -> Result:
@@ -198,69 +188,14 @@ def _notices_pointing_at(doi: str) -> tuple[tuple[NoticeFacts, ...], list[str]]:
     return notices, [f"updates: {problem}" for problem in problems]
 
 
-def _get(path: str) -> _Answer:
-    """GET a Crossref API path, retrying once when there was no usable answer."""
-    answer = _get_once(path)
-    if answer.error and not answer.final:
-        answer = _get_once(path)
-    return answer
-
-
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only within Crossref's own host: an answer from anywhere else is not
-    Crossref's, and its body must never reach a member."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if _origin(newurl) != _origin(req.full_url):
-            raise _OtherHost
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class _OtherHost(Exception):
-    pass
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
-
-
-_opener = urllib.request.build_opener(_SameHostRedirects)
-
-
-def _get_once(path: str) -> _Answer:
-    url = settings.CROSSREF_API_URL.rstrip("/") + path
-    if settings.CROSSREF_MAILTO:
-        # Crossref's "polite pool": identified clients get steadier service.
-        joiner = "&" if "?" in url else "?"
-        url += joiner + urllib.parse.urlencode({"mailto": settings.CROSSREF_MAILTO})
-    # The URL is ours (a setting checked to be http(s) at start-up), never a user's.
-    request = urllib.request.Request(  # noqa: S310
-        url, headers={"User-Agent": user_agent(), "Accept": "application/json"}
+def _get(path: str) -> http.Answer:
+    return http.get(
+        settings.CROSSREF_API_URL,
+        path,
+        timeout=settings.CROSSREF_TIMEOUT,
+        mailto=settings.CROSSREF_MAILTO,
+        body_max=BODY_MAX,
     )
-    timeout = settings.CROSSREF_TIMEOUT
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return _Answer(status=response.status, body=response.read(BODY_MAX))
-    except _OtherHost:
-        return _Answer(status=0, error="it redirected to another host", final=True)
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return _Answer(status=404)
-        return _Answer(status=error.code, error=f"it answered HTTP {error.code}")
-    except TimeoutError:
-        return _Answer(status=0, error=f"no answer within {timeout:g} seconds")
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            return _Answer(status=0, error=f"no answer within {timeout:g} seconds")
-        return _Answer(status=0, error=f"{error.reason}")
-    except (OSError, ValueError) as error:
-        return _Answer(status=0, error=str(error) or error.__class__.__name__)
-
-
-def user_agent() -> str:
-    contact = f"; mailto:{settings.CROSSREF_MAILTO}" if settings.CROSSREF_MAILTO else ""
-    return f"EvidenceClaims/1.0 (Evidence Claims, evidence-based claim pages{contact})"
 
 
 def work_from_crossref(message: dict, *, doi: str) -> Work:

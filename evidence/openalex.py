@@ -12,9 +12,9 @@ Three questions, each answered with one result per outcome and never an exceptio
 
 Every work is read through `parse_work()`, which checks the shape of what it reads: a work
 without an id, a DOI we can normalise or a title is skipped and logged, never a crash.
-Standard library only, like evidence/crossref.py: the rules here (one retry, no redirect to
-another host, a cap per claim, the validating parse) are the point, and a client library
-would wrap, not replace, them.
+HTTP goes through evidence/http.py (one retry, no redirect to another host), as for Crossref;
+the cap per claim and the validating parse are here. Standard library only: these rules are
+the point, and a client library would wrap, not replace, them.
 """
 
 import html
@@ -22,15 +22,14 @@ import json
 import logging
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.utils.html import strip_tags
 
+from evidence import http
 from evidence.doi import InvalidDOI, normalize_doi
 
 logger = logging.getLogger(__name__)
@@ -40,6 +39,7 @@ TITLE_MAX = 500
 ABSTRACT_MAX = 20_000
 AUTHORS_MAX = 1000
 JOURNAL_MAX = 300
+BODY_MAX = 5_000_000  # a page of works is far smaller
 _ID_RE = re.compile(r"^(?:https://openalex\.org/)?(W\d{1,15})$", re.IGNORECASE)
 
 
@@ -284,57 +284,12 @@ def _json(body: bytes):
         return None
 
 
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only within OpenAlex's host: an answer from elsewhere is not theirs."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        if urllib.parse.urlsplit(newurl).netloc != urllib.parse.urlsplit(req.full_url).netloc:
-            raise urllib.error.HTTPError(newurl, code, "redirect to another host", headers, fp)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_opener = urllib.request.build_opener(_SameHostRedirects)
-
-
 def _get(path: str) -> tuple[int, bytes, str]:
-    """GET an OpenAlex API path, retrying once when there was no usable answer."""
-    answer = _get_once(path)
-    if answer[2]:
-        answer = _get_once(path)
-    return answer
-
-
-def _get_once(path: str) -> tuple[int, bytes, str]:
-    url = settings.OPENALEX_API_URL.rstrip("/") + path
-    if settings.OPENALEX_MAILTO:
-        # OpenAlex's "polite pool": identified clients get steadier service.
-        url += ("&" if "?" in url else "?") + urllib.parse.urlencode(
-            {"mailto": settings.OPENALEX_MAILTO}
-        )
-    # The URL is ours (a setting checked to be http(s) at start-up), never a user's.
-    request = urllib.request.Request(  # noqa: S310
-        url, headers={"User-Agent": user_agent(), "Accept": "application/json"}
+    answer = http.get(
+        settings.OPENALEX_API_URL,
+        path,
+        timeout=settings.OPENALEX_TIMEOUT,
+        mailto=settings.OPENALEX_MAILTO,
+        body_max=BODY_MAX,
     )
-    timeout = settings.OPENALEX_TIMEOUT
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return response.status, response.read(5_000_000), ""
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return 404, b"", ""
-        if 300 <= error.code < 400:
-            return error.code, b"", "it redirected to another host"
-        return error.code, b"", f"it answered HTTP {error.code}"
-    except TimeoutError:
-        return 0, b"", f"no answer within {timeout:g} seconds"
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            return 0, b"", f"no answer within {timeout:g} seconds"
-        return 0, b"", f"{error.reason}"
-    except (OSError, ValueError) as error:
-        return 0, b"", str(error) or error.__class__.__name__
-
-
-def user_agent() -> str:
-    contact = f"; mailto:{settings.OPENALEX_MAILTO}" if settings.OPENALEX_MAILTO else ""
-    return f"EvidenceClaims/1.0 (Evidence Claims, evidence-based claim pages{contact})"
+    return answer.status, answer.body, answer.error
