@@ -5,7 +5,13 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.models import AnalysisVersion, Claim
+from claims.models import (
+    AnalysisVersion,
+    Claim,
+    PublishedCitation,
+    PublishedClaim,
+    PublishedTopic,
+)
 from claims.publishing import working_snapshot
 from evidence.models import Study
 from tests.factories import make_claim
@@ -72,3 +78,21 @@ def test_running_it_again_adds_more_claims(db):
     generate(3)
     generate(3)
     assert Claim.objects.published().count() == 6
+
+
+def test_its_listings_and_search_index_are_what_publishing_writes(db):
+    generate(6)
+
+    def listings():
+        rows = PublishedClaim.objects.order_by("pk").values()
+        topics = PublishedTopic.objects.order_by("listing", "slug").values_list("listing", "slug")
+        cited = PublishedCitation.objects.order_by("listing", "doi").values_list("listing", "doi")
+        return [{**row, "search_vector": None} for row in rows], list(topics), list(cited)
+
+    claim = Claim.objects.get(slug="generated-4")
+    words = claim.statement.split(" (claim")[0]
+    assert claim.pk in {listing.pk for listing in PublishedClaim.objects.search(f'"{words}"')}
+    written = listings()
+    assert len(written[0]) == 6
+    assert PublishedClaim.objects.rebuild() == 6
+    assert listings() == written

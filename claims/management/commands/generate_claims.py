@@ -17,7 +17,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import prefetch_related_objects
 
 from claims.analysis import (
@@ -229,70 +229,67 @@ class Command(BaseCommand):
 
     def batch(self, first, size, topics, studies, publisher):
         plans = [self.plan(n, topics, studies) for n in range(first + 1, first + size + 1)]
-        claims = Claim.objects.bulk_create([plan["claim"] for plan in plans])
-        for claim, plan in zip(claims, plans, strict=True):
-            for mechanism in plan["mechanisms"]:
-                mechanism.claim = claim
-            for link in plan["evidence"]:
-                link.claim = claim
-            for design in plan["designs"]:
-                design.claim = claim
-        Claim.topics.through.objects.bulk_create(
-            Claim.topics.through(claim_id=plan["claim"].pk, topic_id=topic.pk)
-            for plan in plans
-            for topic in plan["topics"]
-        )
-        Evidence.objects.bulk_create(link for plan in plans for link in plan["evidence"])
-        GoldStandardDesign.objects.bulk_create(d for plan in plans for d in plan["designs"])
-        Mechanism.objects.bulk_create(m for plan in plans for m in plan["mechanisms"])
+        claims = [plan["claim"] for plan in plans]
+        versions, latest = [], []
         for plan in plans:
-            for mechanism in plan["mechanisms"]:
-                for step in mechanism.planned_steps:
-                    step.mechanism = mechanism
-        CausalStep.objects.bulk_create(
-            step for plan in plans for m in plan["mechanisms"] for step in m.planned_steps
-        )
-        for plan in plans:
-            for m in plan["mechanisms"]:
-                for step in m.planned_steps:
-                    for citation in step.planned_citations:
-                        citation.step = step
-        StepCitation.objects.bulk_create(
-            citation
-            for plan in plans
-            for m in plan["mechanisms"]
-            for step in m.planned_steps
-            for citation in step.planned_citations
-        )
-        versions = []
-        for plan in plans:
-            claim, links = plan["claim"], plan["evidence"]
-            published = plan["published_evidence_counts"]
+            links, published = plan["evidence"], plan["published_evidence_counts"]
             for number, count in enumerate(published, start=1):
-                snapshot = self.snapshot(plan, links[:count], number)
+                analysis = self.analysis(plan, links[:count], number)
                 versions.append(
                     AnalysisVersion(
-                        claim=claim,
+                        claim=plan["claim"],
                         number=number,
-                        snapshot=snapshot,
-                        verdict=snapshot["verdict"],
-                        certainty=snapshot["certainty"]["level"],
-                        pro_tally=snapshot["pro"],
-                        against_tally=snapshot["against"],
+                        snapshot=analysis.to_dict(),
+                        verdict=analysis.verdict,
+                        certainty=analysis.certainty.level,
+                        pro_tally=analysis.pro,
+                        against_tally=analysis.against,
                         published_by=publisher,
                         change_note="First published analysis."
                         if number == 1
                         else f"Adds {count - published[number - 2]} study (v{number}).",
                     )
                 )
-        AnalysisVersion.objects.bulk_create(versions)
-        latest = {version.claim.pk: version for version in versions}
-        for claim in claims:
-            claim.current_version = latest[claim.pk]
-        Claim.objects.bulk_update(claims, ["current_version"])
+            latest.append((versions[-1], analysis))
+        rows = Rows(connections[Claim.objects.db])
+        # Where ids are known before the rows are written, a claim names its current version
+        # as it is inserted (foreign keys are checked at commit), not in a second pass.
+        named_ahead = rows.reserve(Claim, claims) and rows.reserve(AnalysisVersion, versions)
+        if named_ahead:
+            for claim, (version, _analysis) in zip(claims, latest, strict=True):
+                claim.current_version = version
+        rows.insert(Claim, claims)
+        rows.insert(
+            Claim.topics.through,
+            (
+                Claim.topics.through(claim_id=plan["claim"].pk, topic_id=topic.pk)
+                for plan in plans
+                for topic in plan["topics"]
+            ),
+        )
+        for plan in plans:
+            for row in plan["mechanisms"] + plan["evidence"] + plan["designs"]:
+                row.claim = plan["claim"]
+        rows.insert(Evidence, (link for plan in plans for link in plan["evidence"]))
+        rows.insert(GoldStandardDesign, (d for plan in plans for d in plan["designs"]))
+        mechanisms = [m for plan in plans for m in plan["mechanisms"]]
+        rows.insert(Mechanism, mechanisms)
+        for mechanism in mechanisms:
+            for step in mechanism.planned_steps:
+                step.mechanism = mechanism
+        steps = [step for m in mechanisms for step in m.planned_steps]
+        rows.insert(CausalStep, steps)
+        for step in steps:
+            for citation in step.planned_citations:
+                citation.step = step
+        rows.insert(StepCitation, (c for step in steps for c in step.planned_citations))
+        rows.insert(AnalysisVersion, versions)
+        if not named_ahead:
+            for claim, (version, _analysis) in zip(claims, latest, strict=True):
+                claim.current_version = version
+            Claim.objects.bulk_update(claims, ["current_version"])
         # Lists and search read the listing that publishing writes; write it here too.
-        for version in latest.values():
-            PublishedClaim.objects.write(version)
+        PublishedClaim.objects.write_new(latest)
 
     def plan(self, n, topics, studies) -> dict:
         """One claim and everything under it, in memory, not yet saved."""
@@ -379,7 +376,7 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def snapshot(plan, links, number) -> dict:
+    def analysis(plan, links, number) -> ClaimAnalysis:
         """What build_analysis() gives for these rows, with `links` as the claim's evidence."""
         claim = plan["claim"]
         pro, against = tallies(links)
@@ -399,7 +396,7 @@ class Command(BaseCommand):
 
         supporting = [item(link) for link in ordered if link.stance == Stance.SUPPORTS]
         contradicting = [item(link) for link in ordered if link.stance == Stance.CONTRADICTS]
-        analysis = ClaimAnalysis(
+        return ClaimAnalysis(
             slug=claim.slug,
             statement=claim.statement,
             summary_html=claim.summary_html,
@@ -435,7 +432,53 @@ class Command(BaseCommand):
             ),
             sensitivity=sensitivity_checks(evidence=supporting + contradicting, verdict=verdict),
         )
-        return analysis.to_dict()
+
+
+class Rows:
+    """Rows written in bulk: on PostgreSQL by COPY, each row's id drawn first from its
+    table's sequence (a COPY returns none), several times faster than INSERT … UNNEST with
+    large JSON snapshots; elsewhere by bulk_create, which sets the ids it inserts."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.copying = connection.vendor == "postgresql"
+
+    def reserve(self, model, objs) -> bool:
+        """Give `objs` their ids now, where the database can; whether it did."""
+        if not self.copying:
+            return False
+        pending = [obj for obj in objs if obj.pk is None]
+        if pending:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, model._meta.pk.column, len(pending)],
+                )
+                for obj, (pk,) in zip(pending, cursor.fetchall(), strict=True):
+                    obj.pk = pk
+        return True
+
+    def insert(self, model, objs) -> list:
+        objs = list(objs)
+        if not objs:
+            return objs
+        if not self.copying:
+            return model.objects.bulk_create(objs)
+        self.reserve(model, objs)
+        connection, fields = self.connection, model._meta.concrete_fields
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for obj in objs:
+                # What bulk_create does: a related object saved since it was assigned.
+                obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                values = [field.pre_save(obj, True) for field in fields]
+                copy.write_row(
+                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+                )
+                obj._state.adding, obj._state.db = False, connection.alias
+        return objs
 
 
 def tallies(links) -> tuple[int, int]:
