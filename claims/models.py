@@ -393,29 +393,43 @@ class PublishedClaimQuerySet(models.QuerySet):
         return listing
 
     @transaction.atomic
-    def write_new(self, published: list[tuple["AnalysisVersion", ClaimAnalysis]]) -> list:
+    def write_new(self, published: list[tuple["AnalysisVersion", ClaimAnalysis]], insert=None):
         """The listings of claims that have none yet, each from its latest (version, analysis)
-        pair, written in a few queries however many there are (for generated data)."""
-        listings = self.bulk_create(
-            PublishedClaim(claim_id=version.claim_id, **listing_fields(version, analysis))
-            for version, analysis in published
+        pair, written in a few queries however many there are (for generated data).
+
+        `insert(model, rows)` writes rows in bulk (bulk_create unless given) and returns them.
+        """
+        insert = insert or (lambda model, rows: model.objects.bulk_create(rows))
+        listings = insert(
+            PublishedClaim,
+            [
+                PublishedClaim(claim_id=version.claim_id, **listing_fields(version, analysis))
+                for version, analysis in published
+            ],
         )
         analyses = [analysis for _version, analysis in published]
-        self._write_rows(list(zip(listings, analyses, strict=True)))
+        self._write_rows(list(zip(listings, analyses, strict=True)), insert)
         search.index_many(listings)
         return listings
 
     @staticmethod
-    def _write_rows(listings):
-        PublishedTopic.objects.bulk_create(
-            PublishedTopic(listing=listing, slug=t.slug, name=t.name)
-            for listing, analysis in listings
-            for t in analysis.topics
+    def _write_rows(listings, insert=None):
+        insert = insert or (lambda model, rows: model.objects.bulk_create(rows))
+        insert(
+            PublishedTopic,
+            [
+                PublishedTopic(listing=listing, slug=t.slug, name=t.name)
+                for listing, analysis in listings
+                for t in analysis.topics
+            ],
         )
-        PublishedCitation.objects.bulk_create(
-            PublishedCitation(listing=listing, doi=doi)
-            for listing, analysis in listings
-            for doi in sorted(cited_dois(analysis))
+        insert(
+            PublishedCitation,
+            [
+                PublishedCitation(listing=listing, doi=doi)
+                for listing, analysis in listings
+                for doi in sorted(cited_dois(analysis))
+            ],
         )
 
     def rebuild(self) -> int:

@@ -96,3 +96,13 @@ def test_its_listings_and_search_index_are_what_publishing_writes(db):
     assert len(written[0]) == 6
     assert PublishedClaim.objects.rebuild() == 6
     assert listings() == written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_write_every_claim_once_as_publishing_would(postgres_only):
+    generate(6, "--batch", "2", "--jobs", "2")
+    claims = list(Claim.objects.published().select_related("current_version"))
+    assert sorted(c.slug for c in claims) == [f"generated-{n}" for n in range(1, 7)]
+    assert PublishedClaim.objects.count() == 6
+    for claim in claims:
+        assert comparable(claim.current_version.snapshot) == comparable(working_snapshot(claim))
