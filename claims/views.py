@@ -101,13 +101,12 @@ def _published_topics() -> list[TopicRef]:
         return [TopicRef(name=name, slug=slug) for name, slug in cursor.fetchall()]
 
 
-def _published_topic_or_404(slug) -> TopicRef:
+def _published_topic_or_404(slug, topics: list[TopicRef]) -> TopicRef:
     """A topic readers can filter by: one that a published version gives a claim."""
-    name = PublishedTopic.objects.filter(slug=slug).order_by("name").values_list("name", flat=True)
-    name = name.first()
-    if name is None:
-        raise Http404("No published claim has this topic.")
-    return TopicRef(name=name, slug=slug)
+    for topic in topics:
+        if topic.slug == slug:
+            return topic
+    raise Http404("No published claim has this topic.")
 
 
 # The query parameters each cached page reads (claims/caching.py drops any others).
@@ -127,9 +126,10 @@ def claim_list(request):
     # Everything here is read from the published-claims listing, written at publish time:
     # readers see each claim as last published, never the editors' working copy.
     claims = PublishedClaim.objects.for_listing()
+    topics = _published_topics()
     topic = None
     if topic_slug:
-        topic = _published_topic_or_404(topic_slug)
+        topic = _published_topic_or_404(topic_slug, topics)
         claims = claims.with_topic(topic_slug)
     if query:
         claims = claims.search(query)
@@ -153,7 +153,7 @@ def claim_list(request):
         "topic": topic,
         "certainty": certainty,
         "certainty_levels": CertaintyLevel,
-        "topics": _published_topics(),
+        "topics": topics,
         # The "How verdicts are reached" section, written from the rules themselves.
         "verdict_rule": rule_rows(),
         "max_weight": weights.MAX_WEIGHT,
