@@ -384,36 +384,53 @@ class PublishedClaimQuerySet(models.QuerySet):
         """Make the claim's listing say what `version` says (in the publishing transaction)."""
 
         analysis = ClaimAnalysis.from_dict(version.snapshot)
-        listing, _ = self.update_or_create(
-            claim_id=version.claim_id,
-            defaults={
-                "version": version,
-                "number": version.number,
-                "slug": analysis.slug,
-                "statement": search.searchable(analysis.statement),
-                "summary_text": search.searchable(analysis.summary_text),
-                "claim_type": analysis.claim_type,
-                "verdict": analysis.verdict,
-                "pro_tally": analysis.pro,
-                "against_tally": analysis.against,
-                "rule_pro_tally": analysis.rule_pro,
-                "rule_against_tally": analysis.rule_against,
-                "topic_names": search.searchable(" · ".join(t.name for t in analysis.topics)),
-                "certainty_level": analysis.certainty.level,
-                "certainty_data": asdict(analysis.certainty),
-                "published_at": version.published_at,
-            },
-        )
+        fields = listing_fields(version, analysis)
+        listing, _ = self.update_or_create(claim_id=version.claim_id, defaults=fields)
         listing.topics.all().delete()
-        PublishedTopic.objects.bulk_create(
-            PublishedTopic(listing=listing, slug=t.slug, name=t.name) for t in analysis.topics
-        )
         listing.citations.all().delete()
-        PublishedCitation.objects.bulk_create(
-            PublishedCitation(listing=listing, doi=doi) for doi in sorted(cited_dois(analysis))
-        )
+        self._write_rows([(listing, analysis)])
         search.index(listing)
         return listing
+
+    @transaction.atomic
+    def write_new(self, published: list[tuple["AnalysisVersion", ClaimAnalysis]], insert=None):
+        """The listings of claims that have none yet, each from its latest (version, analysis)
+        pair, written in a few queries however many there are (for generated data).
+
+        `insert(model, rows)` writes rows in bulk (bulk_create unless given) and returns them.
+        """
+        insert = insert or (lambda model, rows: model.objects.bulk_create(rows))
+        listings = insert(
+            PublishedClaim,
+            [
+                PublishedClaim(claim_id=version.claim_id, **listing_fields(version, analysis))
+                for version, analysis in published
+            ],
+        )
+        analyses = [analysis for _version, analysis in published]
+        self._write_rows(list(zip(listings, analyses, strict=True)), insert)
+        search.index_many(listings)
+        return listings
+
+    @staticmethod
+    def _write_rows(listings, insert=None):
+        insert = insert or (lambda model, rows: model.objects.bulk_create(rows))
+        insert(
+            PublishedTopic,
+            [
+                PublishedTopic(listing=listing, slug=t.slug, name=t.name)
+                for listing, analysis in listings
+                for t in analysis.topics
+            ],
+        )
+        insert(
+            PublishedCitation,
+            [
+                PublishedCitation(listing=listing, doi=doi)
+                for listing, analysis in listings
+                for doi in sorted(cited_dois(analysis))
+            ],
+        )
 
     def rebuild(self) -> int:
         """Write the listing of every published claim again, from its latest version.
@@ -428,6 +445,27 @@ class PublishedClaimQuerySet(models.QuerySet):
             self.write(version)
             count += 1
         return count
+
+
+def listing_fields(version, analysis) -> dict:
+    """The columns of a claim's listing, from its latest version and that version's analysis."""
+    return {
+        "version": version,
+        "number": version.number,
+        "slug": analysis.slug,
+        "statement": search.searchable(analysis.statement),
+        "summary_text": search.searchable(analysis.summary_text),
+        "claim_type": analysis.claim_type,
+        "verdict": analysis.verdict,
+        "pro_tally": analysis.pro,
+        "against_tally": analysis.against,
+        "rule_pro_tally": analysis.rule_pro,
+        "rule_against_tally": analysis.rule_against,
+        "topic_names": search.searchable(" · ".join(t.name for t in analysis.topics)),
+        "certainty_level": analysis.certainty.level,
+        "certainty_data": asdict(analysis.certainty),
+        "published_at": version.published_at,
+    }
 
 
 def cited_dois(analysis) -> set[str]:

@@ -29,6 +29,7 @@ __all__ = [
     "SearchVectorField",
     "highlight",
     "index",
+    "index_many",
     "mark",
     "matching",
     "searchable",
@@ -132,23 +133,42 @@ def fts5_query(parsed: ParsedQuery) -> tuple[str, str]:
 
 def index(listing) -> None:
     """Put `listing`'s published text into the full-text index of the database in use."""
-    connection = connections[listing._state.db or "default"]
+    index_many([listing])
+
+
+def index_many(listings) -> None:
+    """Put the published text of these listings (of one database) into its full-text index,
+    in one or two queries however many there are."""
+    if not listings:
+        return
+    using = listings[0]._state.db or "default"
+    connection = connections[using]
+    pks = [listing.pk for listing in listings]
     if connection.vendor == "postgresql":
-        type(listing).objects.filter(pk=listing.pk).update(
-            search_vector=(
-                SearchVector("statement", weight="A", config=CONFIG)
-                + SearchVector("summary_text", weight="B", config=CONFIG)
-                + SearchVector("topic_names", weight="C", config=CONFIG)
-            )
-        )
+        type(listings[0]).objects.using(using).filter(pk__in=pks).update(search_vector=_document())
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {FTS5_TABLE} WHERE rowid = %s", [listing.pk])  # noqa: S608
             cursor.execute(
+                f"DELETE FROM {FTS5_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(pks))})",  # noqa: S608
+                pks,
+            )
+            cursor.executemany(
                 f"INSERT INTO {FTS5_TABLE} (rowid, statement, summary, topics) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s)",
-                [listing.pk, listing.statement, listing.summary_text, listing.topic_names],
+                [
+                    (listing.pk, listing.statement, listing.summary_text, listing.topic_names)
+                    for listing in listings
+                ],
             )
+
+
+def _document():
+    """The weighted full-text document of a listing: statement A, summary B, topics C."""
+    return (
+        SearchVector("statement", weight="A", config=CONFIG)
+        + SearchVector("summary_text", weight="B", config=CONFIG)
+        + SearchVector("topic_names", weight="C", config=CONFIG)
+    )
 
 
 def reindex_all(listing_model, *, using: str = "default") -> None:
@@ -156,13 +176,7 @@ def reindex_all(listing_model, *, using: str = "default") -> None:
     arrived without publishing (a restored backup, perhaps from the other database)."""
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        listing_model.objects.using(using).update(
-            search_vector=(
-                SearchVector("statement", weight="A", config=CONFIG)
-                + SearchVector("summary_text", weight="B", config=CONFIG)
-                + SearchVector("topic_names", weight="C", config=CONFIG)
-            )
-        )
+        listing_model.objects.using(using).update(search_vector=_document())
     elif vendor == "sqlite":
         table = listing_model._meta.db_table
         with connections[using].cursor() as cursor:

@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, IntegerField, Window
+from django.db import connection
+from django.db.models import IntegerField
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, FirstValue
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,27 +79,34 @@ def _published_topics() -> list[TopicRef]:
     Read from the published listing only, like the list itself: a topic renamed in the
     admin changes nothing here until a claim with it is published again.
     """
-    latest_name = Window(
-        FirstValue("name"),
-        partition_by=[F("slug")],
-        order_by=[F("listing__published_at").desc(), F("listing_id").desc()],
-    )
-    topics = (
-        PublishedTopic.objects.annotate(published_name=latest_name)
-        .values_list("published_name", "slug")
-        .distinct()
-        .order_by("published_name", "slug")
-    )
-    return [TopicRef(name=name, slug=slug) for name, slug in topics]
+    topics, listings = PublishedTopic._meta.db_table, PublishedClaim._meta.db_table
+    # Each distinct slug by a skip through the (slug, listing) index, then its name in the
+    # latest listing that has it: a handful of index lookups a topic, where a window over
+    # every topic row took 100 ms at 10,000 claims and grew with them.
+    sql = f"""
+        WITH RECURSIVE slugs(slug) AS (
+            SELECT MIN(slug) FROM {topics}
+            UNION ALL
+            SELECT (SELECT MIN(t.slug) FROM {topics} t WHERE t.slug > slugs.slug)
+            FROM slugs WHERE slugs.slug IS NOT NULL
+        )
+        SELECT (
+            SELECT t.name FROM {topics} t JOIN {listings} c ON c.claim_id = t.listing_id
+            WHERE t.slug = slugs.slug ORDER BY c.published_at DESC, c.claim_id DESC LIMIT 1
+        ) AS name, slug
+        FROM slugs WHERE slug IS NOT NULL ORDER BY name, slug
+    """  # noqa: S608 - table names from the models; no input
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [TopicRef(name=name, slug=slug) for name, slug in cursor.fetchall()]
 
 
-def _published_topic_or_404(slug) -> TopicRef:
+def _published_topic_or_404(slug, topics: list[TopicRef]) -> TopicRef:
     """A topic readers can filter by: one that a published version gives a claim."""
-    name = PublishedTopic.objects.filter(slug=slug).order_by("name").values_list("name", flat=True)
-    name = name.first()
-    if name is None:
-        raise Http404("No published claim has this topic.")
-    return TopicRef(name=name, slug=slug)
+    for topic in topics:
+        if topic.slug == slug:
+            return topic
+    raise Http404("No published claim has this topic.")
 
 
 # The query parameters each cached page reads (claims/caching.py drops any others).
@@ -118,9 +126,10 @@ def claim_list(request):
     # Everything here is read from the published-claims listing, written at publish time:
     # readers see each claim as last published, never the editors' working copy.
     claims = PublishedClaim.objects.for_listing()
+    topics = _published_topics()
     topic = None
     if topic_slug:
-        topic = _published_topic_or_404(topic_slug)
+        topic = _published_topic_or_404(topic_slug, topics)
         claims = claims.with_topic(topic_slug)
     if query:
         claims = claims.search(query)
@@ -129,8 +138,12 @@ def claim_list(request):
     certainty = CertaintyLevel(certainty) if certainty in CertaintyLevel.values else None
     if certainty:
         claims = claims.filter(certainty_level=certainty)
-    page = Paginator(claims, settings.CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
+    # The page's ids first, then its rows: a deep page skips index entries, not whole rows
+    # (at 100,000 claims, 40 ms for `?page=` half-way by whole rows; EXPLAIN in README).
+    ids = claims.prefetch_related(None).values_list("pk", flat=True)
+    page = Paginator(ids, settings.CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = claims.order_by().filter(pk__in=list(page.object_list)).in_bulk()
+    items = [rows[pk] for pk in page.object_list]
     if query:
         items = search.mark(items, query)
     context = {
@@ -140,7 +153,7 @@ def claim_list(request):
         "topic": topic,
         "certainty": certainty,
         "certainty_levels": CertaintyLevel,
-        "topics": _published_topics(),
+        "topics": topics,
         # The "How verdicts are reached" section, written from the rules themselves.
         "verdict_rule": rule_rows(),
         "max_weight": weights.MAX_WEIGHT,

@@ -1,4 +1,11 @@
+import io
+import json
+from dataclasses import asdict
+
+from django.core.management import call_command
+
 from claims.analysis import build_analysis
+from claims.models import Claim
 from evidence.choices import Stance
 from tests.factories import make_claim, make_evidence, make_study
 
@@ -26,3 +33,14 @@ def test_each_evidence_item_names_its_stance(db):
     analysis = build_analysis(claim)
     assert [item.stance_label for item in analysis.supporting] == ["Supports"]
     assert [item.stance_label for item in analysis.contradicting] == ["Contradicts"]
+
+
+def test_a_snapshot_holds_every_field_asdict_would_store(db):
+    # to_dict() walks the dataclasses itself, for speed: it must store what asdict() stores.
+    call_command("generate_claims", "--claims", "3", stdout=io.StringIO())
+    for claim in Claim.objects.all():
+        analysis = build_analysis(claim)
+        snapshot = analysis.to_dict()
+        assert snapshot == asdict(analysis)
+        assert snapshot["mechanisms"][0]["steps"][0]["text_html"]
+        assert json.loads(json.dumps(snapshot)) == snapshot

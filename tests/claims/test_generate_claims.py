@@ -5,7 +5,13 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.models import AnalysisVersion, Claim
+from claims.models import (
+    AnalysisVersion,
+    Claim,
+    PublishedCitation,
+    PublishedClaim,
+    PublishedTopic,
+)
 from claims.publishing import working_snapshot
 from evidence.models import Study
 from tests.factories import make_claim
@@ -72,3 +78,31 @@ def test_running_it_again_adds_more_claims(db):
     generate(3)
     generate(3)
     assert Claim.objects.published().count() == 6
+
+
+def test_its_listings_and_search_index_are_what_publishing_writes(db):
+    generate(6)
+
+    def listings():
+        rows = PublishedClaim.objects.order_by("pk").values()
+        topics = PublishedTopic.objects.order_by("listing", "slug").values_list("listing", "slug")
+        cited = PublishedCitation.objects.order_by("listing", "doi").values_list("listing", "doi")
+        return [{**row, "search_vector": None} for row in rows], list(topics), list(cited)
+
+    claim = Claim.objects.get(slug="generated-4")
+    words = claim.statement.split(" (claim")[0]
+    assert claim.pk in {listing.pk for listing in PublishedClaim.objects.search(f'"{words}"')}
+    written = listings()
+    assert len(written[0]) == 6
+    assert PublishedClaim.objects.rebuild() == 6
+    assert listings() == written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_write_every_claim_once_as_publishing_would(postgres_only):
+    generate(6, "--batch", "2", "--jobs", "2")
+    claims = list(Claim.objects.published().select_related("current_version"))
+    assert sorted(c.slug for c in claims) == [f"generated-{n}" for n in range(1, 7)]
+    assert PublishedClaim.objects.count() == 6
+    for claim in claims:
+        assert comparable(claim.current_version.snapshot) == comparable(working_snapshot(claim))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from claims.models import PublishedClaim, Topic
+from claims.models import Claim, PublishedClaim, Topic
 from evidence.choices import Stance
 from mechanisms.models import CausalStep
 from tests.factories import (
@@ -291,3 +291,17 @@ def test_pages_about_a_claim_show_its_published_statement(client, member_client,
             html = who.get(url).content.decode()
             assert "Caffeine improves endurance in trained cyclists." in html, url
             assert "An unpublished rewording." not in html, url
+
+
+def test_a_topic_renamed_and_published_again_is_listed_once_by_its_latest_name(client, db):
+    older = make_claim(slug="older-claim", statement="Naps help.")
+    newer = make_claim(slug="newer-claim", statement="Naps help more.")
+    rest = Topic.objects.create(name="Rest", slug="rest")
+    for claim in (older, newer):
+        make_evidence(claim, make_study())
+        claim.topics.add(rest)
+        publish(claim)
+    Topic.objects.filter(pk=rest.pk).update(name="Rest and sleep")
+    publish(Claim.objects.get(pk=newer.pk), "Topic renamed")
+    filters = re.findall(r'<a href="\?topic=rest" >([^<]*)</a>', page(client, "/"))
+    assert filters == ["Rest and sleep"]
