@@ -63,6 +63,9 @@ LATENCY_PAGES = [
     ('search `"older adults"`', "/?q=%22older+adults%22", 50),
     ("deep page (half-way)", "/?page={deep}", 50),
     ("claim page", "/claims/generated-{middle}/", 50),
+    # The API's list reads the same listing read-model (issue: constant queries at any size).
+    ("API list", "/api/v1/claims/", None),
+    ("API list, deep page", "/api/v1/claims/?page={deep}", None),
 ]
 
 
@@ -105,8 +108,10 @@ def main():
         cells = []
         for _size, _generated, timings, _memory in rows:
             p50, p95 = timings[index]
-            cells.append(f"{p50:.0f} / {p95:.0f}" + ("" if p95 < target else " (missed)"))
-        print(f"| {label} | < {target} | " + " | ".join(cells) + " |")
+            missed = target is not None and p95 >= target
+            cells.append(f"{p50:.0f} / {p95:.0f}" + (" (missed)" if missed else ""))
+        goal = f"< {target}" if target is not None else ""
+        print(f"| {label} | {goal} | " + " | ".join(cells) + " |")
     print(
         "| generated in | < 300 s at 100,000 | "
         + " | ".join(f"{g:.0f} s" for _s, g, *_ in rows)
