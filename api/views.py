@@ -93,6 +93,29 @@ def cached(stamp_for, *, allowed: frozenset = frozenset()):
     return decorator
 
 
+def _version_stamp(request, slug, number):
+    # Ahead of django-ninja the number is the URL's text: one it would refuse has no stamp,
+    # and django-ninja then answers 400.
+    if not (number.isdigit() and 1 <= int(number) <= DATABASE_INT_MAX):
+        return None
+    return version_stamp(request, slug, int(number))
+
+
+# Each cached answer, by URL name: (its stamp, the query parameters it reads). api/urls.py puts
+# the cache around django-ninja's views rather than inside them, so that a cached answer is
+# sent before django-ninja parses and validates the request (which it does, as before, for
+# every answer that is rendered).
+CACHED = {
+    "list_claims": (
+        lambda request: latest_publication_stamp(request),
+        frozenset({"q", "topic", "verdict", "page", "page_size"}),
+    ),
+    "claim": (claim_stamp, frozenset()),
+    "claim_version": (_version_stamp, frozenset()),
+    "study": (study_stamp, frozenset()),
+}
+
+
 def absolute(request, name: str, **kwargs) -> str:
     return request.build_absolute_uri(reverse(name, kwargs=kwargs))
 
@@ -106,10 +129,6 @@ VerdictCode = Literal[tuple(Verdict.values)]
     "/claims/",
     response={200: schemas.ClaimPage, **ERRORS},
     summary="Published claims, the most recently published first",
-)
-@cached(
-    lambda request, **filters: latest_publication_stamp(request),
-    allowed=frozenset({"q", "topic", "verdict", "page", "page_size"}),
 )
 def list_claims(
     request,
@@ -330,7 +349,6 @@ def claim_detail(request, claim, version) -> schemas.ClaimDetail:
     url_name="claim",
     summary="A claim's latest published analysis",
 )
-@cached(claim_stamp)
 def get_claim(request, slug: str = Path(..., max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")):
     claim = _published_claim(slug)
     return as_json(claim_detail(request, claim, claim.current_version))
@@ -342,7 +360,6 @@ def get_claim(request, slug: str = Path(..., max_length=120, pattern=r"^[-a-zA-Z
     url_name="claim_version",
     summary="One published analysis version of a claim",
 )
-@cached(version_stamp)
 def get_claim_version(
     request,
     slug: str = Path(..., max_length=120, pattern=r"^[-a-zA-Z0-9_]+$"),
@@ -362,7 +379,6 @@ def get_claim_version(
     url_name="study",
     summary="A study, by its DOI",
 )
-@cached(study_stamp)
 def get_study(request, doi: str = Path(..., max_length=255, pattern=NO_CONTROL_CHARACTERS)):
     try:
         study = Study.objects.get_by_doi(doi)
