@@ -8,6 +8,7 @@ conditional request is answered 304. Bad filters answer 400, unknown objects 404
 
 import functools
 import json
+import re
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -93,10 +94,13 @@ def cached(stamp_for, *, allowed: frozenset = frozenset()):
     return decorator
 
 
+_DIGITS = re.compile(r"[0-9]{1,10}")  # str.isdigit() takes "²", which int() refuses
+
+
 def _version_stamp(request, slug, number):
     # Ahead of django-ninja the number is the URL's text: one it would refuse has no stamp,
     # and django-ninja then answers 400.
-    if not (number.isdigit() and 1 <= int(number) <= DATABASE_INT_MAX):
+    if not (_DIGITS.fullmatch(number) and 1 <= int(number) <= DATABASE_INT_MAX):
         return None
     return version_stamp(request, slug, int(number))
 

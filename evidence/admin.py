@@ -303,8 +303,14 @@ class EvidenceRowForm(ParentChecksUniqueForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.new_study = None
+        self.new_doi_on_saved_row = False
         chosen = self.data.get(self.add_prefix("study"), "") if self.is_bound else ""
-        if chosen.startswith(NEW_DOI_CHOICE):
+        if chosen.startswith(NEW_DOI_CHOICE) and self.instance.pk is not None:
+            # A saved row has no fields for a new study's facts: say where it goes instead.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("study")] = ""
+            self.new_doi_on_saved_row = True
+        elif chosen.startswith(NEW_DOI_CHOICE):
             # "Add 10.x/… from its DOI", chosen in the study box: the row's new DOI.
             self.data = self.data.copy()
             self.data[self.add_prefix("study")] = ""
@@ -327,6 +333,13 @@ class EvidenceRowForm(ParentChecksUniqueForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.new_doi_on_saved_row:
+            self.add_error(
+                "study",
+                "A study new to the site goes in a new evidence row (Add another Evidence); "
+                "here, choose a study the site has.",
+            )
+            return cleaned
         typed = (cleaned.get("new_doi") or "").strip()
         if cleaned.get("study") is not None:
             if typed:

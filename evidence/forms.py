@@ -324,6 +324,12 @@ def study_for_new_doi(form, cleaned) -> Study | None:
     except InvalidDOI as error:
         form.add_error("new_doi", str(error))
         return None
+    longest = Study._meta.get_field("doi").max_length
+    if len(doi) > longest:
+        form.add_error(
+            "new_doi", f"A DOI has at most {longest} characters; this one has {len(doi)}."
+        )
+        return None
     known = Study.objects.filter(doi=doi).first()
     if known is not None:
         return known

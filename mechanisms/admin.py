@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -137,6 +138,18 @@ class MechanismRowForm(ParentChecksUniqueForm):
         help_text="One step per line, in order. Markdown; a DOI of a study on the site cites "
         "it. Citations by provenance and support overrides are on the mechanism's page.",
     )
+
+    def clean_new_steps(self):
+        text = self.cleaned_data.get("new_steps") or ""
+        field = CausalStep._meta.get_field("text")
+        for number, line in enumerate(
+            (line.strip() for line in text.splitlines() if line.strip()), start=1
+        ):
+            try:
+                field.run_validators(line)
+            except ValidationError as error:
+                raise ValidationError(f"Step {number}: {' '.join(error.messages)}") from None
+        return text
 
     def step_texts(self) -> list[str]:
         text = self.cleaned_data.get("new_steps") or ""

@@ -6,7 +6,7 @@ takes its first steps on the same page."""
 from claims.models import AnalysisVersion, Claim
 from evidence.models import Evidence, Study
 from mechanisms.models import CausalStep
-from tests.factories import make_study
+from tests.factories import make_claim, make_evidence, make_study
 from tests.test_admin_claim_editing import ADD, claim_data, mechanism_row
 
 REFERENCE_DOI = "10.1080/02640414.2024.2321021"
@@ -193,3 +193,47 @@ def test_the_offered_doi_chosen_in_the_study_box_adds_the_study(crossref, editor
     response = editor_client.post(ADD, claim_data(evidence=[row]))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Evidence.objects.get().study.doi == REFERENCE_DOI
+
+
+def test_a_new_doi_longer_than_a_study_keeps_is_refused_beside_the_field(editor_client):
+    long_doi = "10.5555/" + "x" * 300
+    response = editor_client.post(
+        ADD, claim_data(evidence=[new_study_row(new_doi=long_doi, new_design="rct")])
+    )
+    assert response.status_code == 200
+    row = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert row.errors["new_doi"] == ["A DOI has at most 255 characters; this one has 308."]
+    assert not Study.objects.exists() and not Claim.objects.exists()
+
+
+def test_a_new_doi_chosen_in_a_saved_row_says_where_it_goes(crossref, editor_client):
+    claim = make_claim()
+    existing = make_evidence(claim, make_study(doi="10.5555/known.1"))
+    row = {
+        "id": str(existing.pk),
+        "claim": str(claim.pk),
+        "study": f"doi:{REFERENCE_DOI}",
+        "stance": "supports",
+    }
+    data = claim_data(statement=claim.statement, slug=claim.slug, evidence=[row])
+    response = editor_client.post(f"/admin/claims/claim/{claim.pk}/change/", data)
+    assert response.status_code == 200
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert form.errors["study"] == [
+        "A study new to the site goes in a new evidence row (Add another Evidence); "
+        "here, choose a study the site has."
+    ]
+    assert "goes in a new evidence row" in response.content.decode()
+    existing.refresh_from_db()
+    assert existing.study.doi == "10.5555/known.1"
+    assert not Study.objects.filter(doi=REFERENCE_DOI).exists()
+
+
+def test_steps_typed_on_the_claim_page_are_held_to_the_markdown_rule(editor_client):
+    steps = "A plain first step.\n" + "[" * 600 + "\n"
+    response = editor_client.post(ADD, claim_data(mechanisms=[mechanism_row(1, new_steps=steps)]))
+    assert response.status_code == 200
+    mechanisms = response.context["inline_admin_formsets"][1].formset.forms[0]
+    [message] = mechanisms.errors["new_steps"]
+    assert message.startswith("Step 2: This text has 600 square brackets")
+    assert not Claim.objects.exists() and not CausalStep.objects.exists()

@@ -38,6 +38,9 @@ HOSTILE = [
     "-1",
     "-9223372036854775809",
     "0",
+    # Digits str.isdigit() takes and int() refuses: superscript two, circled one.
+    "%C2%B2",
+    "%E2%91%A0",
     "%C3%BC%E6%97%A5%F0%9F%98%80",
     "%FF%FE",
     "..%2F..%2Fetc%2Fpasswd",

@@ -165,6 +165,8 @@ def test_unknown_objects_answer_404_in_json(client, claim):
     assert get(client, "/api/v1/claims/caffeine/versions/7/", 404)["detail"]
     assert get(client, "/api/v1/studies/10.5555/none/", 404)["detail"]
     assert get(client, "/api/v1/claims/caffeine/versions/99999999999999999999/", 400)
+    # Digits str.isdigit() takes and int() does not: refused, not a server error.
+    assert get(client, "/api/v1/claims/caffeine/versions/%C2%B2/", 400)["detail"]
     assert get(client, "/api/v1/claims/", 404, topic="no-such-topic")["detail"]
 
 
