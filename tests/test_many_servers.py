@@ -46,6 +46,7 @@ class RedisServer:
                 *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
                 *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
             ],
+            stdin=subprocess.DEVNULL,  # redis-server 7.0 crashes with descriptor 0 closed
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,

@@ -1,6 +1,7 @@
 """Account emails go out through the task worker: a request never waits for the mail server,
 and a reset takes the same time whether or not the email has an account."""
 
+import signal
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ RESET = "/accounts/password_reset/"
 # it (half, to allow for a busy machine).
 STALL = 10
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+WORKER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
 
 class StallingMailServer:
@@ -75,6 +77,18 @@ def test_a_reset_does_not_wait_for_a_stalled_mail_server(member, settings, stall
     assert DBTaskResult.objects.count() == 2
 
 
+def run_worker_here():
+    """`manage.py db_worker` in this process, until the queue is empty. The worker takes
+    SIGINT, SIGTERM and SIGQUIT for its graceful stop: they are given back afterwards, or a
+    later Ctrl+C (or CI's stop) would reach the worker's handler instead of the test run."""
+    kept = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    try:
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_the_queued_reset_email(member, settings):
     # In transactions of its own: the worker takes SQLite's write lock itself.
@@ -82,7 +96,7 @@ def test_the_worker_sends_the_queued_reset_email(member, settings):
     Client().post(RESET, {"email": "mia@example.org"}, REMOTE_ADDR="10.0.0.1")
     Client().post(RESET, {"email": "nobody@example.org"}, REMOTE_ADDR="10.0.0.2")
     assert mail.outbox == []
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker_here()
     [email] = mail.outbox
     assert email.to == ["mia@example.org"]
     assert "/accounts/reset/" in email.body

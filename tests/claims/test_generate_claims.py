@@ -1,6 +1,10 @@
 """`manage.py generate_claims`: realistic published claims for benchmarks."""
 
 import io
+import os
+import subprocess
+import sys
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,6 +19,8 @@ from claims.models import (
 from claims.publishing import working_snapshot
 from evidence.models import Study
 from tests.factories import make_claim
+from tests.serving.servers import ROOT
+from tests.test_two_servers import database_url
 
 
 def generate(n, *args):
@@ -100,9 +106,52 @@ def test_its_listings_and_search_index_are_what_publishing_writes(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_write_every_claim_once_as_publishing_would(postgres_only):
-    generate(6, "--batch", "2", "--jobs", "2")
+    # In a process of its own, as `manage.py` runs it: `--jobs` forks, and a fork of the test
+    # run would copy its threads' locks (a browser's, a live server's) and could wait forever.
+    result = subprocess.run(
+        [sys.executable, "manage.py", "generate_claims", "--claims", "6", "--batch", "2"]
+        + ["--jobs", "2"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url()},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Generated 6 published claims" in result.stdout
     claims = list(Claim.objects.published().select_related("current_version"))
     assert sorted(c.slug for c in claims) == [f"generated-{n}" for n in range(1, 7)]
     assert PublishedClaim.objects.count() == 6
     for claim in claims:
         assert comparable(claim.current_version.snapshot) == comparable(working_snapshot(claim))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_other_threads_running_it_writes_in_one_process_instead_of_forking():
+    started, stop = threading.Event(), threading.Event()
+
+    def idle():
+        started.set()
+        stop.wait(30)
+
+    other = threading.Thread(target=idle, daemon=True)
+    other.start()
+    started.wait()
+    errors = io.StringIO()
+    try:
+        call_command(
+            "generate_claims",
+            "--claims",
+            "4",
+            "--batch",
+            "2",
+            "--jobs",
+            "2",
+            stdout=io.StringIO(),
+            stderr=errors,
+        )
+    finally:
+        stop.set()
+        other.join()
+    assert "writing in one process" in errors.getvalue()
+    assert PublishedClaim.objects.count() == 4

@@ -17,6 +17,7 @@ recompute_tallies() would give.
 
 import multiprocessing
 import random
+import threading
 import time
 
 from django.contrib.auth import get_user_model
@@ -169,6 +170,11 @@ class Command(BaseCommand):
         batches = [(start + done, min(batch, claims - done)) for done in range(0, claims, batch)]
         began = time.monotonic()
         done = 0
+        if jobs > 1 and threading.active_count() > 1:
+            # A fork copies the locks other threads hold, never to be released in the child:
+            # from a process with threads (a server, a test run), write in this process alone.
+            self.stderr.write("Other threads are running here: writing in one process.")
+            jobs = 1
         if jobs > 1 and connections[Claim.objects.db].vendor == "postgresql":
             # Each process opens its own connection: none may be inherited across the fork.
             connections.close_all()
