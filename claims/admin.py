@@ -20,7 +20,11 @@ from claims.publishing import (
 )
 from claimsite.admin import RecordAdmin
 from claimsite.converters import parse_positive_int
-from evidence.admin import EvidenceForClaimInline, GoldStandardDesignInline
+from evidence.admin import (
+    CrossrefBeforeTransaction,
+    EvidenceForClaimInline,
+    GoldStandardDesignInline,
+)
 from mechanisms.admin import MechanismInline
 
 
@@ -45,7 +49,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(CrossrefBeforeTransaction, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = (
         "__str__",

@@ -29,6 +29,8 @@ from evidence.forms import (
     StudyAdminForm,
     crossref_outcome,
     facts_from_crossref,
+    missing_facts,
+    needs_crossref,
     study_for_new_doi,
 )
 from evidence.models import Evidence, GoldStandardDesign, Study
@@ -46,6 +48,58 @@ def study_label(study) -> str:
 NEW_DOI_CHOICE = "doi:"
 # The name of an evidence row's DOI field, as htmx sends it to the preview.
 NEW_DOI_PARAMETER = re.compile(r"evidence-(\d+|__prefix__)-new_doi")
+
+
+# An evidence row's study box and new DOI, as a claim's form posts them.
+ROW_DOI_FIELD = re.compile(r"(evidence-\d+-)(study|new_doi)")
+
+
+def dois_to_look_up(post, *, study_form: bool = False) -> set[str]:
+    """The DOIs that saving `post` would ask Crossref about: a new study's in an evidence row
+    (chosen in the study box or typed as its new DOI) whose title or year was not typed, and,
+    from the study form (`study_form`), its DOI when Crossref's facts are missing."""
+    raw = []
+    if study_form and not post.get("is_example") and missing_facts(post):
+        raw.append(post.get("doi", ""))
+    for name, value in post.items():
+        match = ROW_DOI_FIELD.fullmatch(name)
+        if match is None:
+            continue
+        prefix, field = match.groups()
+        if field == "study":
+            if not value.startswith(NEW_DOI_CHOICE):
+                continue
+            value = value.removeprefix(NEW_DOI_CHOICE)
+        if needs_crossref(post.get(prefix + "new_title"), post.get(prefix + "new_year")):
+            raw.append(value)
+    dois = set()
+    for value in raw:
+        try:
+            dois.add(normalize_doi(value))
+        except InvalidDOI:
+            continue
+    if not study_form:
+        # A row whose DOI the site knows takes that study, and asks nothing.
+        dois -= set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True))
+    return dois
+
+
+class CrossrefBeforeTransaction:
+    """Ask Crossref before the admin opens a save's transaction, not inside it.
+
+    The admin saves in one transaction, which on SQLite takes the write lock at once: a
+    lookup inside it would make every other writer on the site wait for Crossref, up to its
+    timeout. Asked first, each answer (or "Crossref is down") is in the cache when the forms
+    look it up, and the transaction asks nothing of the network."""
+
+    study_form = False
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            for doi in sorted(dois_to_look_up(request.POST, study_form=self.study_form)):
+                if not crossref.is_cached(doi):
+                    crossref.lookup(doi)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class StudyAutocompleteJsonView(AutocompleteJsonView):
@@ -125,8 +179,9 @@ class DOIWithFetchButton(forms.TextInput):
 
 
 @admin.register(Study)
-class StudyAdmin(admin.ModelAdmin):
+class StudyAdmin(CrossrefBeforeTransaction, admin.ModelAdmin):
     form = StudyAdminForm
+    study_form = True
     list_display = ("doi", "title", "year", "design", "sample_size", "risk_of_bias", "retracted")
     list_filter = ("design", "year", "retracted", "risk_of_bias", "is_example")
     search_fields = ("doi", "title", "authors", "journal")

@@ -257,7 +257,7 @@ class StudyAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        missing = [n for n in Study.CROSSREF_FACTS if cleaned.get(n) in (None, "")]
+        missing = missing_facts(cleaned)
         doi = _normalized_or_none(cleaned.get("doi"))
         if doi and missing and not cleaned.get("is_example"):
             self.crossref = crossref.lookup(doi)
@@ -277,6 +277,11 @@ class StudyAdminForm(forms.ModelForm):
                 why = "" if failed else ": Crossref could not supply it"
                 self.add_error(name, f"Type the {name}{why}.")
         return cleaned
+
+
+def missing_facts(values) -> list[str]:
+    """The facts Crossref can give that a study form's `values` leave empty."""
+    return [name for name in Study.CROSSREF_FACTS if values.get(name) in (None, "")]
 
 
 def crossref_outcome(result) -> str:
@@ -341,7 +346,7 @@ def study_for_new_doi(form, cleaned) -> Study | None:
         year=cleaned.get("new_year"),
     )
     result = None
-    if not (study.title and study.year):
+    if needs_crossref(study.title, study.year):
         result = crossref.lookup(doi)
         if isinstance(result, crossref.Found):
             study.fill_missing_facts(result.work)
@@ -366,6 +371,11 @@ def study_for_new_doi(form, cleaned) -> Study | None:
         form.add_error("new_doi", " ".join(error.messages))
         return None
     return study
+
+
+def needs_crossref(title, year) -> bool:
+    """Whether a new study's row asks Crossref: for what the editor did not type."""
+    return not (title and year)
 
 
 def _normalized_or_none(raw):
