@@ -117,6 +117,8 @@ def test_the_editors_links_are_behind_one_menu_on_a_phone(live_server, browser, 
     page.goto(live_server.url + "/")
     assert page.locator(".site-header").get_by_role("link", name="Admin").is_visible()
     assert not page.get_by_text("Menu", exact=True).is_visible()
+    # One row at 1280 too: the brand, the search box and the six links (it was two, 104 px).
+    assert header_height(page) <= 70, f"editor at 1280: header {header_height(page)} px"
     context.close()
 
 
