@@ -31,6 +31,7 @@ from evidence.forms import (
     facts_from_crossref,
     missing_facts,
     needs_crossref,
+    normalized_or_none,
     study_for_new_doi,
 )
 from evidence.models import Evidence, GoldStandardDesign, Study
@@ -72,12 +73,7 @@ def dois_to_look_up(post, *, study_form: bool = False) -> set[str]:
             value = value.removeprefix(NEW_DOI_CHOICE)
         if needs_crossref(post.get(prefix + "new_title"), post.get(prefix + "new_year")):
             raw.append(value)
-    dois = set()
-    for value in raw:
-        try:
-            dois.add(normalize_doi(value))
-        except InvalidDOI:
-            continue
+    dois = set(filter(None, map(normalized_or_none, raw)))
     if not study_form:
         # A row whose DOI the site knows takes that study, and asks nothing.
         dois -= set(Study.objects.filter(doi__in=dois).values_list("doi", flat=True))

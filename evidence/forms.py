@@ -258,7 +258,7 @@ class StudyAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         missing = missing_facts(cleaned)
-        doi = _normalized_or_none(cleaned.get("doi"))
+        doi = normalized_or_none(cleaned.get("doi"))
         if doi and missing and not cleaned.get("is_example"):
             self.crossref = crossref.lookup(doi)
             if isinstance(self.crossref, crossref.Found):
@@ -378,7 +378,7 @@ def needs_crossref(title, year) -> bool:
     return not (title and year)
 
 
-def _normalized_or_none(raw):
+def normalized_or_none(raw):
     try:
         return normalize_doi(raw) if raw else None
     except InvalidDOI:
@@ -392,7 +392,7 @@ def facts_from_crossref(form, data, files) -> tuple[dict, object]:
         name: field.widget.value_from_datadict(data, files, form.add_prefix(name))
         for name, field in form.fields.items()
     }
-    doi = _normalized_or_none(initial.get("doi"))
+    doi = normalized_or_none(initial.get("doi"))
     if doi is None:
         return initial, None
     result = crossref.lookup(doi)

@@ -128,15 +128,9 @@ def test_two_processes_write_every_claim_once_as_publishing_would(postgres_only)
 
 @pytest.mark.django_db(transaction=True)
 def test_with_other_threads_running_it_writes_in_one_process_instead_of_forking():
-    started, stop = threading.Event(), threading.Event()
-
-    def idle():
-        started.set()
-        stop.wait(30)
-
-    other = threading.Thread(target=idle, daemon=True)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, args=(30,), daemon=True)
     other.start()
-    started.wait()
     errors = io.StringIO()
     try:
         call_command(
