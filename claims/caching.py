@@ -1,11 +1,14 @@
 """Pages rendered once per published analysis version, then served from Django's cache.
 
-A published version never changes, so a cache key that names the versions a page shows is
-never stale: publishing makes new keys, and old entries age out of the cache by themselves.
-Pages are never invalidated. What is current (the page's stamp) is asked of the database (one
+A published version never changes, so a page kept with the stamp it was rendered for (the
+versions it shows) is never stale: it is served only while that stamp is current, publishing
+makes a new stamp, and old entries are replaced or age out of the cache by themselves. Pages
+are never invalidated. What is current (the page's stamp) is asked of the database (one
 indexed query) with a cache per process, so that several servers stay correct; with a cache
 every process shares (Redis), the stamps are kept there too, written again by each write that
-changes them once it commits, and a cache hit asks the database nothing (see "Stamps" below).
+changes them once it commits, and a cache hit asks the database nothing (see "Stamps" below):
+the page is asked for in the same round trip as its stamps, and each process keeps the pages
+it served last in its memory, served again only for the stamp they were rendered for.
 
 - `reader_page(stamp)` decorates a view: anonymous readers get the page from the cache, with
   an ETag and Last-Modified from the versions and `Cache-Control: public, max-age=60,
@@ -16,10 +19,14 @@ changes them once it commits, and a cache hit asks the database nothing (see "St
   per-user parts of their page (header, editor notices) are rendered around it.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import secrets
+import threading
 from calendar import timegm
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,17 +158,22 @@ def reader_page(stamp_for, *, params=None):
                 # for the shared page in any cache, whatever the request's cookies were.
                 patch_vary_headers(response, ["Cookie"])
                 return response
-            stamp = stamp_for(request, *args, **kwargs)
+            query = _kept_query(request, params)
+            key = _page_key(request, query)
+            with _asking_also(key) as asked:
+                stamp = stamp_for(request, *args, **kwargs)
             if stamp is None:
                 return view(request, *args, **kwargs)
-            _normalise_query(request, params)
+            if query != request.META.get("QUERY_STRING", ""):
+                request.GET = QueryDict(query)
+                request.META["QUERY_STRING"] = query
             etag = quote_etag(_digest(release(), stamp.key))
             last_modified = (
                 timegm(stamp.last_modified.utctimetuple()) if stamp.last_modified else None
             )
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
-                response = _cached_or_rendered(request, stamp, view, args, kwargs)
+                response = _cached_or_rendered(request, key, stamp, asked, view, args, kwargs)
                 if response.status_code != 200:
                     return response
                 # Rendering may have looked at the (empty) session, but the page depends on no
@@ -191,8 +203,9 @@ def reader_page(stamp_for, *, params=None):
     return decorator
 
 
-def _normalise_query(request, params):
-    """Keep only the parameters the page reads, with values it accepts, in a fixed order."""
+def _kept_query(request, params) -> str:
+    """The query string of the parameters the page reads, with values it accepts, in a fixed
+    order."""
     kept = QueryDict(mutable=True)
     for name in sorted(params):
         value = request.GET.get(name, "")
@@ -200,9 +213,7 @@ def _normalise_query(request, params):
         value = accepts(value) if callable(accepts) else (value if value in accepts else "")
         if value:
             kept[name] = value
-    if kept.urlencode() != request.META.get("QUERY_STRING", ""):
-        request.GET = kept
-        request.META["QUERY_STRING"] = kept.urlencode()
+    return kept.urlencode()
 
 
 def positive_page(value: str) -> str:
@@ -210,12 +221,16 @@ def positive_page(value: str) -> str:
     return value if value.isdigit() and len(value) <= 9 and int(value) > 1 else ""
 
 
-def _cached_or_rendered(request, stamp, view, args, kwargs):
-    # Host and scheme are in the page (its canonical link), the full path in its links.
-    key = "page:" + _digest(
-        release(), stamp.key, request.scheme, request.get_host(), request.get_full_path()
-    )
-    content = cache.get(key)
+def _page_key(request, query: str) -> str:
+    """The cache key of a page, whatever its stamp: each entry holds the stamp it was rendered
+    for, and is served only for that stamp. Host and scheme are in the page (its canonical
+    link), the path and kept query in its links."""
+    path = request.path + ("?" + query if query else "")
+    return "page:" + _digest(release(), request.scheme, request.get_host(), path)
+
+
+def _cached_or_rendered(request, key, stamp, asked, view, args, kwargs):
+    content = _kept_page(key, stamp, asked)
     if isinstance(content, tuple):
         # A download or a feed: its type and file name are part of what readers get.
         content, headers = content
@@ -227,10 +242,98 @@ def _cached_or_rendered(request, stamp, view, args, kwargs):
     if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
         if headers.get("Content-Type", "").startswith("text/html"):
-            cache.set(key, response.content, PAGE_CACHE_SECONDS)
+            content = response.content
         else:
-            cache.set(key, (response.content, headers), PAGE_CACHE_SECONDS)
+            content = (response.content, headers)
+        cache.set(key, (stamp.key, content), PAGE_CACHE_SECONDS)
+        if "epoch" in asked:
+            _in_process.put(key, (asked["epoch"], stamp.key), content)
     return response
+
+
+def _kept_page(key, stamp, asked):
+    """The page kept for `stamp` under `key`, or None.
+
+    When the stamps came from a shared cache, the page is looked for in this process's memory
+    first, where it counts only if it was kept for the same stamp in the same epoch of the
+    shared cache (so a restore, or the cache emptied, forgets it as it forgets the stamps);
+    otherwise in the shared cache, asked together with the stamps when this process had no
+    copy (one round trip for both).
+    """
+    epoch = asked.get("epoch")
+    if epoch is not None:
+        content = _in_process.get(key, (epoch, stamp.key))
+        if content is not None:
+            return content
+    entry = asked["entry"] if "entry" in asked else cache.get(key)
+    if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp.key):
+        return None
+    if epoch is not None:
+        _in_process.put(key, (epoch, stamp.key), entry[1])
+    return entry[1]
+
+
+class _InProcessPages:
+    """The pages this process served last, up to `settings.PAGES_IN_PROCESS_BYTES`: a hit then
+    costs one round trip to the shared cache (the stamps, a few hundred bytes) instead of two,
+    the second carrying the page (tens of kilobytes) to be unpickled."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._size = 0
+
+    def get(self, key, version):
+        entry = self._pages.get(key)
+        if entry is None or entry[0] != version:
+            return None
+        with self._lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+        return entry[1]
+
+    def has(self, key) -> bool:
+        return key in self._pages
+
+    def put(self, key, version, content):
+        size = len(content[0] if isinstance(content, tuple) else content)
+        budget = settings.PAGES_IN_PROCESS_BYTES
+        if size > budget // 4:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._size -= old[2]
+            self._pages[key] = (version, content, size)
+            self._size += size
+            while self._size > budget:
+                _, (_, _, dropped) = self._pages.popitem(last=False)
+                self._size -= dropped
+
+    def clear(self):
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+
+_in_process = _InProcessPages()
+
+# What `_facts` asks the shared cache for beside the stamps, for the page being served: set
+# around the call of a page's stamp function by `reader_page`.
+_ALSO = contextvars.ContextVar("claims_caching_also", default=None)
+
+
+@contextlib.contextmanager
+def _asking_also(key):
+    """Collect, while a stamp is read: the epoch of the shared cache's stamps (if they came
+    from there) and, when this process has no copy of the page, the shared cache's entry for
+    `key`, asked in the same round trip as the stamps."""
+    asked = {"key": None if _in_process.has(key) else key}
+    token = _ALSO.set(asked)
+    try:
+        yield asked
+    finally:
+        _ALSO.reset(token)
 
 
 # Headers of a cached answer that are part of it (not of the request that made it).
@@ -442,8 +545,14 @@ def _facts(*wanted, latest=False):
         rows = [load(ident) for _, ident, load in wanted]
         return rows, (_latest_row() if latest else None)
     keys = [_entry_key(kind, ident) for kind, ident, _ in wanted]
-    got = cache.get_many([_SITE, *keys])
+    also = _ALSO.get()
+    page_key = also and also["key"]
+    got = cache.get_many([_SITE, *keys, *([page_key] if page_key else [])])
     site = _site(got)
+    if also is not None:
+        also["epoch"] = site["epoch"]
+        if page_key:
+            also["entry"] = got.get(page_key)
     rows = []
     for key, (_, ident, load) in zip(keys, wanted, strict=True):
         entry = got.get(key)

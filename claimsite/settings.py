@@ -229,6 +229,10 @@ CACHES = {"default": cache_from_url("CACHE_URL")}
 CACHE_KEEPS_STAMPS = env_bool(
     "CACHE_KEEPS_STAMPS", default=CACHES["default"]["BACKEND"].endswith("RedisCache")
 )
+# With stamps kept in a shared cache, each process also keeps the pages it served last, up to
+# this many bytes (a claim page is 20-60 KB): a hit then asks the shared cache for the stamps
+# alone. A copy counts only for the stamp it was rendered for (claims/caching.py).
+PAGES_IN_PROCESS_BYTES = env_int("PAGES_IN_PROCESS_BYTES", 32 * 1024 * 1024, minimum=0)
 # Sessions are read from the cache and written through to the database, which has them when
 # the cache is down or was emptied.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import CacheHandler
 from django.core.exceptions import ImproperlyConfigured
 
+from claims import caching
 from claimsite import cache as resilient
 from claimsite.env import cache_from_url
 from tests.conftest import require
@@ -163,6 +164,33 @@ def test_a_real_redis_keeps_pages_and_is_reported_reachable(monkeypatch):
     assert cache.get("page:test") is None
 
 
+def test_one_redis_client_serves_every_operation_and_thread(monkeypatch):
+    """Building a client costs more than a round trip to Redis: each operation (and each
+    thread) reuses the one made for the connection pool."""
+    cache = real_redis(monkeypatch)
+    made = []
+    real_client = cache._cache._client
+
+    def counting_client(**kwargs):
+        made.append(kwargs)
+        return real_client(**kwargs)
+
+    monkeypatch.setattr(cache._cache, "_client", counting_client)
+    cache.set("page:test", b"kept", 60)
+    answers = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(cache.get("page:test"))) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cache.get_many(["page:test"])
+    cache.delete("page:test")
+    assert answers == [b"kept"] * 4
+    assert len(made) == 1
+
+
 @pytest.fixture
 def site_on_redis(db, monkeypatch, settings):
     """The site's own cache on the Redis of scripts/with-redis, emptied before and after."""
@@ -189,7 +217,12 @@ def test_a_site_on_redis_serves_the_second_view_of_a_page_from_redis(client, sit
     assert first.status_code == 200
     pages = [key for key in site_on_redis._cache.get_client().keys("*") if b"page:" in key]
     assert len(pages) == 1
-    site_on_redis._cache.get_client().set(pages[0], site_on_redis._cache._serializer.dumps(b"X"))
+    redis, serializer = site_on_redis._cache.get_client(), site_on_redis._cache._serializer
+    stamp, content = serializer.loads(redis.get(pages[0]))
+    assert content == first.content
+    redis.set(pages[0], serializer.dumps((stamp, b"X")))
+    # As another server finds it: nothing of this page in its own memory.
+    caching._in_process.clear()
     assert client.get(url).content == b"X"  # what Redis holds is what readers get
 
 

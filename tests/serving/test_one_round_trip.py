@@ -1,0 +1,150 @@
+"""A reader's cache hit costs one round trip to the shared cache (claims/caching.py): the
+page is asked for in the same request as the stamps, and a page this process served last is
+kept in its memory and served again while the stamp it was rendered for is current."""
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from claims import caching
+from evidence.choices import Stance
+from tests.factories import make_claim, make_evidence, make_study, publish
+
+KEPT = ["locmem", "redis"]
+
+
+@pytest.fixture
+def claim(db, stamps_in, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(statement="One round trip a hit.")
+        make_evidence(claim, make_study(title="A first trial"))
+        publish(claim, note="First.")
+    return claim
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every operation asked of the site's cache, in order: (name, keys)."""
+    made = []
+    inside = []  # a backend's get_many may call its own get: count the outer call only
+    backend = caches["default"]
+    for name in ("get", "get_many", "set", "add", "set_many", "delete"):
+        original = getattr(backend, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                made.append((_name, args[0] if args else None))
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counting)
+    return made
+
+
+def page_keys(keys):
+    return [key for key in (keys if isinstance(keys, list) else [keys]) if "page:" in str(key)]
+
+
+@pytest.fixture(autouse=True)
+def no_pages_in_process():
+    caching._in_process.clear()
+    yield
+    caching._in_process.clear()
+
+
+@pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
+def test_another_process_serves_the_shared_page_with_one_round_trip(
+    claim, calls, django_assert_num_queries
+):
+    url = f"/claims/{claim.slug}/"
+    first = Client().get(url)
+    # As another server (or worker) would find it: the page in the shared cache only.
+    caching._in_process.clear()
+    calls.clear()
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert second.content == first.content
+    assert len(calls) == 1
+    name, keys = calls[0]
+    assert name == "get_many"
+    assert len(page_keys(keys)) == 1, "the page is asked for with the stamps"
+
+
+@pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
+def test_a_page_this_process_served_is_served_from_its_memory(claim, calls):
+    url = f"/claims/{claim.slug}/"
+    first = Client().get(url)
+    calls.clear()
+    second = Client().get(url)
+    assert second.content == first.content
+    # The stamps alone cross to the shared cache; the page does not.
+    assert [(name, page_keys(keys)) for name, keys in calls] == [("get_many", [])]
+
+
+@pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
+def test_a_page_kept_in_memory_is_not_served_once_a_new_version_is_published(
+    claim, django_capture_on_commit_callbacks
+):
+    url = f"/claims/{claim.slug}/"
+    assert "A trial just added" not in Client().get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_evidence(claim, make_study(title="A trial just added"), stance=Stance.SUPPORTS)
+        publish(claim, note="Second.")
+    assert "A trial just added" in Client().get(url).content.decode()
+
+
+@pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
+def test_a_page_kept_in_memory_counts_only_in_the_epoch_it_was_kept_in(claim):
+    """A restore (or the shared cache emptied) starts a new epoch: what a process kept from
+    before is not served, even for a stamp that reads the same."""
+    url = f"/claims/{claim.slug}/"
+    real = Client().get(url).content
+    [(key, (version, content, size))] = caching._in_process._pages.items()
+    caching._in_process.put(key, version, b"what this process kept before")
+    assert Client().get(url).content == b"what this process kept before"
+    caching.forget_stamps()
+    caching._forget()  # as once the restore's transaction commits
+    assert Client().get(url).content == real
+
+
+@pytest.mark.parametrize("stamps_in", ["database"], indirect=True)
+def test_without_a_shared_cache_of_stamps_no_page_is_kept_in_process_memory(claim):
+    # Nothing would tell this process of another's write: the cache alone keeps pages.
+    Client().get(f"/claims/{claim.slug}/")
+    assert caching._in_process._pages == {}
+
+
+@pytest.mark.parametrize(
+    ("budget", "puts", "kept"),
+    [
+        # Least recently used goes first once the pages outgrow the budget.
+        (120, [("a", 30), ("b", 30), ("c", 30), ("d", 30), ("e", 30)], ["b", "c", "d", "e"]),
+        # A page read since it was kept counts as recently used.
+        (
+            120,
+            [("a", 30), ("b", 30), ("c", 30), ("d", 30), ("get", "a"), ("e", 30)],
+            ["c", "d", "a", "e"],
+        ),
+        # The same page kept again replaces its old copy (and its size).
+        (120, [("a", 20), ("a", 30), ("b", 30), ("c", 30), ("d", 30)], ["a", "b", "c", "d"]),
+        # A page larger than a quarter of the budget is not kept at all.
+        (120, [("a", 20), ("big", 31)], ["a"]),
+        # No budget, no pages.
+        (0, [("a", 1)], []),
+    ],
+)
+def test_pages_in_process_keep_to_their_budget(settings, budget, puts, kept):
+    settings.PAGES_IN_PROCESS_BYTES = budget
+    pages = caching._InProcessPages()
+    for key, size in puts:
+        if key == "get":
+            assert pages.get(size, "v") is not None
+        else:
+            pages.put(key, "v", b"x" * size)
+    assert list(pages._pages) == kept
+    assert pages._size == sum(len(pages.get(k, "v")) for k in kept)
+    # A copy is served only for the stamp it was kept for.
+    assert all(pages.get(k, "another stamp") is None for k in kept)
