@@ -21,6 +21,7 @@ it served last in its memory, served again only for the stamp they were rendered
 
 import contextlib
 import contextvars
+import copy
 import functools
 import hashlib
 import secrets
@@ -36,10 +37,12 @@ from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.db.models import signals
 from django.http import HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 from django.utils.http import http_date, quote_etag
 from django.utils.safestring import mark_safe
 
@@ -69,6 +72,8 @@ class Stamp:
 
     key: str
     last_modified: datetime | None
+    # The claim a claim page shows: a member's page is kept per follow state of it.
+    claim_id: int | None = None
 
 
 def release() -> str:
@@ -134,7 +139,7 @@ def _is_reader(request) -> bool:
     )
 
 
-def reader_page(stamp_for, *, params=None):
+def reader_page(stamp_for, *, params=None, members=False):
     """Serve anonymous readers `view` from the cache, keyed by `stamp_for(request, **kwargs)`.
 
     `stamp_for` makes at most one query (none when the cache keeps stamps) and returns a Stamp,
@@ -144,6 +149,9 @@ def reader_page(stamp_for, *, params=None):
     giving the value to use ("" for none): whatever else a query string holds is dropped before
     the page is rendered and keyed, so random query strings cannot fill the cache, and a page
     asked for with them is the page without them.
+
+    With `members`, a member's page is kept too, once per published version and follow state,
+    with placeholders for the little that is theirs alone (see `_member_page`).
     """
     params = params or {}
 
@@ -151,7 +159,11 @@ def reader_page(stamp_for, *, params=None):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not _is_reader(request):
-                response = view(request, *args, **kwargs)
+                response = None
+                if members and _may_share_members_page(request):
+                    response = _member_page(request, stamp_for, params, view, args, kwargs)
+                if response is None:
+                    response = view(request, *args, **kwargs)
                 if request.user.is_authenticated:
                     patch_cache_control(response, private=True)
                 # A session or messages cookie may make this page personal: it must not stand
@@ -160,13 +172,11 @@ def reader_page(stamp_for, *, params=None):
                 return response
             query = _kept_query(request, params)
             key = _page_key(request, query)
-            with _asking_also(key) as asked:
+            with _asking_also(key, kept_here=_in_process.has(key)) as asked:
                 stamp = stamp_for(request, *args, **kwargs)
             if stamp is None:
                 return view(request, *args, **kwargs)
-            if query != request.META.get("QUERY_STRING", ""):
-                request.GET = QueryDict(query)
-                request.META["QUERY_STRING"] = query
+            _keep_only(request, query)
             etag = quote_etag(_digest(release(), stamp.key))
             last_modified = (
                 timegm(stamp.last_modified.utctimetuple()) if stamp.last_modified else None
@@ -218,7 +228,15 @@ def _kept_query(request, params) -> str:
 
 def positive_page(value: str) -> str:
     """A page number as the list reads it; page 1 is the list without one."""
-    return value if value.isdigit() and len(value) <= 9 and int(value) > 1 else ""
+    # ASCII digits only: "²" and "①" are digits to str.isdigit() but not to int().
+    digits = value.isascii() and value.isdigit() and len(value) <= 9
+    return value if digits and int(value) > 1 else ""
+
+
+def _keep_only(request, query: str):
+    if query != request.META.get("QUERY_STRING", ""):
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
 
 
 def _page_key(request, query: str) -> str:
@@ -247,7 +265,7 @@ def _cached_or_rendered(request, key, stamp, asked, view, args, kwargs):
             content = (response.content, headers)
         cache.set(key, (stamp.key, content), PAGE_CACHE_SECONDS)
         if "epoch" in asked:
-            _in_process.put(key, (asked["epoch"], stamp.key), content)
+            _in_process.put(key, (asked["epoch"], stamp.key), content, len(response.content))
     return response
 
 
@@ -269,8 +287,130 @@ def _kept_page(key, stamp, asked):
     if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp.key):
         return None
     if epoch is not None:
-        _in_process.put(key, (epoch, stamp.key), entry[1])
+        content = entry[1]
+        _in_process.put(key, (epoch, stamp.key), content, _size(content))
     return entry[1]
+
+
+def _size(content) -> int:
+    return len(content[0] if isinstance(content, tuple) else content)
+
+
+# Members' pages. A member's claim page is the same for every member who does (or does not)
+# follow the claim, but for their CSRF token and their name in the header: it is rendered
+# with a placeholder for each (random, so no text on the page can pose as one), kept per
+# published version and follow state, and served with this member's token and name put in.
+# Editors (notices and links of their own) and anyone with messages waiting get the view.
+
+
+def _may_share_members_page(request) -> bool:
+    from claimsite.editors import is_editor
+
+    user = request.user
+    return (
+        request.method == "GET"
+        and not request.headers.get("HX-Request")
+        and user.is_authenticated
+        and not is_editor(user)
+        and "messages" not in request.COOKIES
+        and "_messages" not in request.session
+    )
+
+
+@dataclass(frozen=True)
+class _Placeholders:
+    csrf_token: str
+    name: str
+
+    @classmethod
+    def new(cls):
+        return cls(csrf_token=secrets.token_hex(20), name=secrets.token_hex(20))
+
+
+def page_placeholders(request):
+    """Context processor: while a member's page is rendered to be shared, the CSRF token and
+    the member stand for placeholders (settings: the last processor, so it has the last
+    word)."""
+    placeholders = getattr(request, "_page_placeholders", None)
+    if placeholders is None:
+        return {}
+    # The member as the page's templates see them: the same user, named by the placeholder.
+    user = copy.copy(request.user)
+    setattr(user, user.USERNAME_FIELD, placeholders.name)
+    return {"csrf_token": placeholders.csrf_token, "user": user}
+
+
+@dataclass(frozen=True)
+class _ClaimRef:
+    pk: int
+
+
+# Headers of a member's page that are part of it.
+MEMBER_HEADERS = ("Content-Type", "Vary")
+
+
+def _member_page(request, stamp_for, params, view, args, kwargs):
+    query = _kept_query(request, params)
+    path = request.path + ("?" + query if query else "")
+    key = "member:" + _digest(release(), request.scheme, request.get_host(), path)
+    # Which follow state this member is in is known only after the stamps: a copy of either
+    # kept here makes it likely that the other is too.
+    kept_here = any(_in_process.has(key + state) for state in ("following", "not following"))
+    # What the member follows comes in the same round trip.
+    followed = _follows_key(request.user.pk)
+    with _asking_also(key, kept_here=kept_here, extra=[followed]) as asked:
+        stamp = stamp_for(request, *args, **kwargs)
+    if stamp is None or stamp.claim_id is None:
+        return None
+    _keep_only(request, query)
+    claim = _ClaimRef(stamp.claim_id)
+    if "got" in asked:
+        following = follows(request.user, claim, kept=asked["got"][followed])
+    else:
+        following = follows(request.user, claim)
+    state = "following" if following else "not following"
+    epoch = asked.get("epoch")
+    version = (epoch, stamp.key)
+    page = _in_process.get(key + state, version) if epoch is not None else None
+    if page is None:
+        entry = asked["entry"] if "entry" in asked else cache.get(key)
+        kept = entry[1] if _is_entry(entry) and entry[0] == stamp.key else {}
+        page = kept.get(state)
+        if page is None:
+            page = _render_for_members(request, view, args, kwargs)
+            if page is None:
+                return None
+            cache.set(key, (stamp.key, {**kept, state: page}), PAGE_CACHE_SECONDS)
+        if epoch is not None:
+            _in_process.put(key + state, version, page, len(page[2]))
+    placeholders, headers, content = page
+    content = content.replace(placeholders.csrf_token.encode(), get_token(request).encode())
+    content = content.replace(
+        placeholders.name.encode(), escape(request.user.get_username()).encode()
+    )
+    return HttpResponse(content, headers=headers)
+
+
+def _is_entry(entry) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 2
+
+
+def _render_for_members(request, view, args, kwargs):
+    """The view's page with placeholders, or None if it cannot be shared."""
+    placeholders = _Placeholders.new()
+    token_was_asked = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    request._page_placeholders = placeholders
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        del request._page_placeholders
+    if response.status_code != 200 or (
+        # Something asked for the real token while rendering: it is in the page.
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not token_was_asked
+    ):
+        return None
+    headers = {name: response[name] for name in MEMBER_HEADERS if response.has_header(name)}
+    return placeholders, headers, response.content
 
 
 class _InProcessPages:
@@ -295,8 +435,7 @@ class _InProcessPages:
     def has(self, key) -> bool:
         return key in self._pages
 
-    def put(self, key, version, content):
-        size = len(content[0] if isinstance(content, tuple) else content)
+    def put(self, key, version, content, size):
         budget = settings.PAGES_IN_PROCESS_BYTES
         if size > budget // 4:
             return
@@ -324,11 +463,12 @@ _ALSO = contextvars.ContextVar("claims_caching_also", default=None)
 
 
 @contextlib.contextmanager
-def _asking_also(key):
+def _asking_also(key, *, kept_here, extra=()):
     """Collect, while a stamp is read: the epoch of the shared cache's stamps (if they came
-    from there) and, when this process has no copy of the page, the shared cache's entry for
-    `key`, asked in the same round trip as the stamps."""
-    asked = {"key": None if _in_process.has(key) else key}
+    from there) and, unless this process keeps a copy of the page, the shared cache's entry
+    for `key`, asked in the same round trip as the stamps, with the `extra` keys (what
+    `got` then holds of them)."""
+    asked = {"key": None if kept_here else key, "extra": list(extra)}
     token = _ALSO.set(asked)
     try:
         yield asked
@@ -478,7 +618,7 @@ def _claim_row(slug):
     """The claim's current version (id, publication time) and its literature status."""
     return one_row(
         f"SELECT v.id, v.published_at, c.literature_checked_at, c.literature_waiting,"  # noqa: S608 - as above
-        f" c.literature_changed_at FROM {_CLAIM} c"
+        f" c.literature_changed_at, c.id FROM {_CLAIM} c"
         f" JOIN {_VERSION} v ON v.id = c.current_version_id WHERE c.slug = %s",
         [slug],
     )
@@ -520,9 +660,14 @@ def _latest_row(_=None):
 # The facts, from the cache when it keeps them.
 
 
+# The shape of the rows kept: changed with any row's columns, so that a deploy never reads a
+# row of the old shape kept by the servers it replaces.
+_ROWS = 2
+
+
 def _entry_key(kind: str, ident) -> str:
     # DOIs may hold any character: the key names a digest of what it stands for.
-    return f"stamps:{kind}:" + _digest(kind, ident)
+    return f"stamps:{kind}:" + _digest(_ROWS, kind, ident)
 
 
 def _site(got: dict) -> dict:
@@ -547,12 +692,14 @@ def _facts(*wanted, latest=False):
     keys = [_entry_key(kind, ident) for kind, ident, _ in wanted]
     also = _ALSO.get()
     page_key = also and also["key"]
-    got = cache.get_many([_SITE, *keys, *([page_key] if page_key else [])])
+    extra = also["extra"] if also else []
+    got = cache.get_many([_SITE, *keys, *([page_key] if page_key else []), *extra])
     site = _site(got)
     if also is not None:
         also["epoch"] = site["epoch"]
         if page_key:
             also["entry"] = got.get(page_key)
+        also["got"] = {key: got.get(key) for key in extra}
     rows = []
     for key, (_, ident, load) in zip(keys, wanted, strict=True):
         entry = got.get(key)
@@ -710,7 +857,7 @@ def claim_stamp(request, slug):
     (row,), _ = _facts(("claim", slug, _claim_row))
     if row is None:
         return None
-    version_id, published_at, checked_at, waiting, changed_at = row
+    version_id, published_at, checked_at, waiting, changed_at, claim_id = row
     checked_at = as_datetime(checked_at) if checked_at else None
     literature = literature_status(checked_at=checked_at, waiting=waiting, now=timezone.now())
     # The publication time too: after a restore, a new version may take the id of one cached
@@ -725,6 +872,7 @@ def claim_stamp(request, slug):
     return Stamp(
         key=f"claim:{slug}:{version_id}:{published_at.isoformat()}:{literature.key}",
         last_modified=max(changes),
+        claim_id=claim_id,
     )
 
 
@@ -858,12 +1006,16 @@ def _follows_key(user_id) -> str:
     return f"follows:{user_id}"
 
 
-def follows(user, claim) -> bool:
-    """Whether `user` follows `claim`."""
+_ASK = object()
+
+
+def follows(user, claim, *, kept=_ASK) -> bool:
+    """Whether `user` follows `claim`; `kept` is what the cache was found to hold for them,
+    when it was asked already."""
     if not settings.CACHE_KEEPS_STAMPS:
-        return Follow.objects.filter(user=user, claim=claim).exists()
+        return Follow.objects.filter(user=user, claim_id=claim.pk).exists()
     key = _follows_key(user.pk)
-    followed = cache.get(key)
+    followed = cache.get(key) if kept is _ASK else kept
     if followed is None:
         followed = frozenset(Follow.objects.filter(user=user).values_list("claim_id", flat=True))
         cache.add(key, followed, STAMP_SECONDS)

@@ -229,7 +229,7 @@ def _claim_review(request, claim, version, mode) -> str:
     return mark_safe(text)  # noqa: S308
 
 
-@reader_page(claim_stamp, params=CHECK_PARAMS)
+@reader_page(claim_stamp, params=CHECK_PARAMS, members=True)
 @require_safe
 def claim_detail(request, slug):
     claim = _claim_or_404(request, slug)

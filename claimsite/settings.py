@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "evidence.context_processors.editor",
+                # Last: while a member's page is rendered to be shared, it has the last word.
+                "claims.caching.page_placeholders",
             ],
         },
     },

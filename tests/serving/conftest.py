@@ -1,7 +1,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from tests.conftest import require
 
@@ -32,3 +32,25 @@ def stamps_in(request, settings):
     cache.clear()
     yield place
     cache.clear()
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Every operation asked of the site's cache, in order: (name, keys)."""
+    made = []
+    inside = []  # a backend's get_many may call its own get: count the outer call only
+    backend = caches["default"]
+    for name in ("get", "get_many", "set", "add", "set_many", "delete"):
+        original = getattr(backend, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                made.append((_name, args[0] if args else None))
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(backend, name, counting)
+    return made

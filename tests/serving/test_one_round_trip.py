@@ -3,7 +3,6 @@ page is asked for in the same request as the stamps, and a page this process ser
 kept in its memory and served again while the stamp it was rendered for is current."""
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 
 from claims import caching
@@ -20,28 +19,6 @@ def claim(db, stamps_in, django_capture_on_commit_callbacks):
         make_evidence(claim, make_study(title="A first trial"))
         publish(claim, note="First.")
     return claim
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    """Every operation asked of the site's cache, in order: (name, keys)."""
-    made = []
-    inside = []  # a backend's get_many may call its own get: count the outer call only
-    backend = caches["default"]
-    for name in ("get", "get_many", "set", "add", "set_many", "delete"):
-        original = getattr(backend, name)
-
-        def counting(*args, _name=name, _original=original, **kwargs):
-            if not inside:
-                made.append((_name, args[0] if args else None))
-            inside.append(_name)
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(backend, name, counting)
-    return made
 
 
 def page_keys(keys):
@@ -103,7 +80,7 @@ def test_a_page_kept_in_memory_counts_only_in_the_epoch_it_was_kept_in(claim):
     url = f"/claims/{claim.slug}/"
     real = Client().get(url).content
     [(key, (version, content, size))] = caching._in_process._pages.items()
-    caching._in_process.put(key, version, b"what this process kept before")
+    caching._in_process.put(key, version, b"what this process kept before", 29)
     assert Client().get(url).content == b"what this process kept before"
     caching.forget_stamps()
     caching._forget()  # as once the restore's transaction commits
@@ -143,8 +120,28 @@ def test_pages_in_process_keep_to_their_budget(settings, budget, puts, kept):
         if key == "get":
             assert pages.get(size, "v") is not None
         else:
-            pages.put(key, "v", b"x" * size)
+            pages.put(key, "v", b"x" * size, size)
     assert list(pages._pages) == kept
     assert pages._size == sum(len(pages.get(k, "v")) for k in kept)
     # A copy is served only for the stamp it was kept for.
     assert all(pages.get(k, "another stamp") is None for k in kept)
+
+
+@pytest.mark.parametrize(
+    ("asked", "page"),
+    [
+        ("2", "2"),
+        ("1", ""),  # page 1 is the list without a page number
+        ("0", ""),
+        ("", ""),
+        ("-3", ""),
+        ("999999999", "999999999"),
+        ("1000000000", ""),
+        ("²", ""),  # a digit to str.isdigit(), not to int()
+        ("①", ""),
+        ("٣", ""),  # an Arabic-Indic three
+        ("2 ", ""),
+    ],
+)
+def test_a_page_number_is_read_as_the_list_reads_it(asked, page):
+    assert caching.positive_page(asked) == page
