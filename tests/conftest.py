@@ -77,12 +77,17 @@ def fast_password_hashing():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached: rolled-back rows may come back with the same ids."""
+    """Each test starts with nothing cached: rolled-back rows may come back with the same ids.
+    Nor kept in this process's memory (claims/caching.py keeps the pages it served last)."""
     from django.core.cache import cache
 
+    from claims import caching
+
     cache.clear()
+    caching._in_process.clear()
     yield
     cache.clear()
+    caching._in_process.clear()
 
 
 @pytest.fixture

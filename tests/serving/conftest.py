@@ -54,3 +54,15 @@ def calls(monkeypatch):
 
         monkeypatch.setattr(backend, name, counting)
     return made
+
+
+@pytest.fixture
+def claim(db, stamps_in, django_capture_on_commit_callbacks):
+    """A claim published once, citing one study, with its stamps written as a commit would."""
+    from tests.factories import make_claim, make_evidence, make_study, publish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(statement="A claim served from the cache.")
+        make_evidence(claim, make_study(title="A first trial"))
+        publish(claim, note="First.")
+    return claim

@@ -11,26 +11,10 @@ from django.test import Client, override_settings
 from claims import caching
 from claims.models import Follow
 from evidence.choices import Stance
-from tests.factories import make_claim, make_evidence, make_study, publish
+from tests.factories import make_evidence, make_study, publish
 
 KEPT = ["locmem", "redis"]
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-
-@pytest.fixture
-def claim(db, stamps_in, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = make_claim(statement="Members share one page.")
-        make_evidence(claim, make_study(title="A shared trial"))
-        publish(claim, note="First.")
-    return claim
-
-
-@pytest.fixture(autouse=True)
-def no_pages_in_process():
-    caching._in_process.clear()
-    yield
-    caching._in_process.clear()
 
 
 def signed_in(username):

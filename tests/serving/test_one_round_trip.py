@@ -7,29 +7,13 @@ from django.test import Client
 
 from claims import caching
 from evidence.choices import Stance
-from tests.factories import make_claim, make_evidence, make_study, publish
+from tests.factories import make_evidence, make_study, publish
 
 KEPT = ["locmem", "redis"]
 
 
-@pytest.fixture
-def claim(db, stamps_in, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = make_claim(statement="One round trip a hit.")
-        make_evidence(claim, make_study(title="A first trial"))
-        publish(claim, note="First.")
-    return claim
-
-
 def page_keys(keys):
     return [key for key in (keys if isinstance(keys, list) else [keys]) if "page:" in str(key)]
-
-
-@pytest.fixture(autouse=True)
-def no_pages_in_process():
-    caching._in_process.clear()
-    yield
-    caching._in_process.clear()
 
 
 @pytest.mark.parametrize("stamps_in", KEPT, indirect=True)
