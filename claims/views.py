@@ -26,6 +26,7 @@ from claims.caching import (
     claim_stamp,
     compare_stamp,
     latest_publication_stamp,
+    listing_count,
     positive_page,
     reader_page,
     version_stamp,
@@ -141,7 +142,12 @@ def claim_list(request):
     # The page's ids first, then its rows: a deep page skips index entries, not whole rows
     # (at 100,000 claims, 40 ms for `?page=` half-way by whole rows; EXPLAIN in README).
     ids = claims.prefetch_related(None).values_list("pk", flat=True)
-    page = Paginator(ids, settings.CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(ids, settings.CLAIMS_PER_PAGE)
+    if not query:
+        # A search's matches are counted each time (its words are countless); the list's,
+        # once per published version and filter (claims/caching.py).
+        paginator.count = listing_count(ids, topic_slug, certainty)
+    page = paginator.get_page(request.GET.get("page"))
     rows = claims.order_by().filter(pk__in=list(page.object_list)).in_bulk()
     items = [rows[pk] for pk in page.object_list]
     if query:

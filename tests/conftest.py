@@ -78,16 +78,19 @@ def fast_password_hashing():
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: rolled-back rows may come back with the same ids.
-    Nor kept in this process's memory (claims/caching.py keeps the pages it served last)."""
+    Nor kept in this process's memory (claims/caching.py keeps the pages it served last, and
+    the list's counts)."""
     from django.core.cache import cache
 
     from claims import caching
 
     cache.clear()
     caching._in_process.clear()
+    caching._counts.clear()
     yield
     cache.clear()
     caching._in_process.clear()
+    caching._counts.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,91 @@
+"""The list's total is counted once per published version and filter in each process
+(claims/caching.py `listing_count`): a list rendered again (a member's, which is not cached)
+does not count again, and the next publication is counted at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims import caching
+from claims.models import Topic
+from tests.factories import make_claim, publish
+
+STAMP_PLACES = ["database", "locmem", "redis"]
+
+
+@pytest.fixture
+def listing(db, stamps_in, settings, django_capture_on_commit_callbacks):
+    settings.CLAIMS_PER_PAGE = 2
+    sleep = Topic.objects.create(name="Sleep", slug="sleep")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            claim = make_claim(statement=f"Counted claim number {n}.")
+            if n % 2 == 0:
+                claim.topics.add(sleep)
+            publish(claim)
+    return sleep
+
+
+def counts_made(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), sum("COUNT(" in q["sql"].upper() for q in queries)
+
+
+@pytest.mark.parametrize("stamps_in", STAMP_PLACES, indirect=True)
+def test_a_list_is_counted_once_per_published_version_and_filter(
+    member_client, listing, django_capture_on_commit_callbacks
+):
+    html, counted = counts_made(member_client, "/")
+    assert "Page 1 of 3" in html
+    assert counted == 1
+    html, counted = counts_made(member_client, "/?page=2")
+    assert "Page 2 of 3" in html
+    assert counted == 0, "the same filter, another page: counted already"
+    html, counted = counts_made(member_client, "/?topic=sleep")
+    assert "3 claims" in html and "Page 1 of 2" in html
+    assert counted == 1, "another filter is counted on its own"
+    html, counted = counts_made(member_client, "/?topic=sleep")
+    assert counted == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(statement="Counted claim number 5.")
+        claim.topics.add(listing)
+        publish(claim)
+        publish(make_claim(statement="Counted claim number 6."))
+    html, counted = counts_made(member_client, "/?topic=sleep")
+    assert "4 claims" in html and counted == 1, "a publication is counted at once"
+    html, _ = counts_made(member_client, "/")
+    assert "Page 1 of 4" in html
+
+
+@pytest.mark.parametrize("stamps_in", ["database"], indirect=True)
+def test_a_search_is_counted_each_time(member_client, listing):
+    for _ in range(2):
+        html, counted = counts_made(member_client, "/?q=counted")
+        assert "5 claims matching" in html
+        assert counted == 1
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        # (latest version, filters, count to keep or None to read) ... -> what was read
+        ([("v1", "a", 5), ("v1", "a", None)], [5]),
+        ([("v1", "a", 5), ("v1", "b", None)], [None]),
+        # A newer version starts afresh: nothing of the last one is kept.
+        ([("v1", "a", 5), ("v2", "b", 7), ("v2", "a", None), ("v2", "b", None)], [None, 7]),
+        # A count made under an older version is not kept for the newer one.
+        ([("v2", "a", 7), ("v1", "a", 5), ("v2", "a", None)], [None]),
+    ],
+)
+def test_counts_are_kept_for_the_newest_version_only(steps, expected):
+    counts = caching._Counts()
+    read = []
+    for latest, filters, count in steps:
+        if count is None:
+            read.append(counts.get(latest, filters))
+        else:
+            counts.put(latest, filters, count)
+    assert read == expected
