@@ -6,6 +6,7 @@
 """
 
 import copy
+import functools
 import html
 import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
@@ -307,13 +308,19 @@ def as_plain_data(value):
 
 
 def _from_dict(cls, data):
-    hints = get_type_hints(cls)
     values = {}
-    for f in fields(cls):
-        if f.name not in data:
-            continue
-        values[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, hint in _field_hints(cls):
+        if name in data:
+            values[name] = _coerce(hint, data[name])
     return cls(**values)
+
+
+@functools.cache
+def _field_hints(cls) -> tuple[tuple[str, Any], ...]:
+    """Each field of a snapshot dataclass with its type, worked out once per class: a list
+    page reads a dozen snapshots' certainties, and get_type_hints() is slow."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
 
 
 def _coerce(hint, value):

@@ -1,3 +1,4 @@
+import unicodedata
 from dataclasses import asdict
 
 from django.conf import settings
@@ -532,6 +533,8 @@ class PublishedClaim(models.Model):
     def statement_highlighted(self) -> str:
         """The statement, cut to fit a list, with a search's matches marked."""
         marked = getattr(self, "statement_marked", None) or self.statement
+        if len(marked) <= self.STATEMENT_CHARS:  # nearly every statement: no need to cut
+            return search.highlight(unicodedata.normalize("NFC", marked))
         return search.highlight(Truncator(marked).chars(self.STATEMENT_CHARS))
 
     @property

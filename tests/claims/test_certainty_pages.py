@@ -60,6 +60,19 @@ def test_every_list_card_shows_its_certainty(client, demo):
     assert html.count("<summary>Why ") == 10
 
 
+@pytest.mark.parametrize("path", ["/", "/?topic=resistance-training", CLAIM])
+def test_the_links_beside_each_verdict_lead_to_the_method_and_the_topics(client, demo, path):
+    # A list reverses these addresses once for all its cards (templates/claims/_claim_list.html).
+    html = client.get(path).content.decode()
+    cards = max(html.count('class="claim-card"'), 1)  # the claim page shows its one claim
+    assert html.count('<a href="/#certainty-method">How certainty is rated</a>') == cards
+    assert 'href="/?topic=resistance-training">Resistance training</a>' in html
+    if path != CLAIM:
+        assert html.count('<a class="tally-unit" href="/#method">') == cards
+        assert f'<a href="{CLAIM}">' in html
+        assert 'href=""' not in html
+
+
 @pytest.mark.parametrize(("level", "count"), [("high", 2), ("moderate", 1)])
 def test_the_home_list_filters_by_certainty(client, demo, level, count):
     html = client.get(f"/?certainty={level}").content.decode()

@@ -1,8 +1,11 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.text import Truncator
 from pytest_django.asserts import assertInHTML
 
-from claims.models import Topic
+from claims import search
+from claims.models import PublishedClaim, Topic
 from claims.verdicts import rule_rows
 from tests.factories import (
     make_claim,
@@ -112,3 +115,21 @@ def test_the_certainty_method_takes_its_participant_thresholds_from_the_rule(
     monkeypatch.setattr(certainty, "IMPRECISION_VERY_SERIOUS", 90)
     html = client.get("/").content.decode()
     assert "fewer than 350, and fewer than 90 for two levels" in html
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Creatine increases strength.",
+        "Cafe\u0301 au lait, written with a combining accent.",  # composed as the cut would
+        "x" * 400,
+        "x" * 401,
+        "word " * 100,
+        "\u00e9" * 399 + "e\u0301",  # 401 code points, 400 characters once composed
+    ],
+)
+def test_a_card_cuts_only_a_statement_too_long_for_a_list(statement):
+    listing = PublishedClaim(statement=statement)
+    expected = search.highlight(Truncator(statement).chars(PublishedClaim.STATEMENT_CHARS))
+    assert listing.statement_highlighted == expected
+    assert listing.statement_is_cut == (len(statement) > PublishedClaim.STATEMENT_CHARS)
