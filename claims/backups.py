@@ -30,6 +30,7 @@ from django.db.models import CharField
 from claims import caching, search
 from claims.immutable_history import loading_history
 from claims.models import PublishedClaim
+from claimsite.routers import is_full_text_index
 from claimsite.serializers import ExactJSONEncoder
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -498,6 +499,8 @@ def export_json(stream, *, using="default"):
         # On SQLite the transaction itself is the snapshot (IMMEDIATE: writers wait for it).
         objects = []
         for model in site_models(using):
+            if is_full_text_index(model):
+                continue  # written again from the listings by a restore
             # Many-to-many rows are exported as their own table, with their own ids.
             fields = [field.name for field in model._meta.local_fields if not field.primary_key]
             rows = model._base_manager.using(using).order_by(model._meta.pk.name)
@@ -592,7 +595,7 @@ def import_json(stream, *, using="default", truncate=False, report=None):
                 # stored exactly as exported.
                 item.save(using=using)
         connection.check_constraints(table_names=[model._meta.db_table for model in models])
-        # The full-text index is no model's table: write it from the restored listings.
+        # The full-text index is no backup's data: write it from the restored listings.
         search.reindex_all(PublishedClaim, using=using)
         sequences = connection.ops.sequence_reset_sql(no_style(), models)
         if sequences:

@@ -2,9 +2,10 @@
 
 Readers type web-search syntax: words (all must match, stemmed: "stretch" finds
 "stretching"), "a quoted phrase", `-word` to exclude, `or` between alternatives.
-PostgreSQL reads it with `websearch_to_tsquery` against a weighted `tsvector` column behind a
-GIN index; SQLite gets the same query translated for its FTS5 table. Both are written when a
-version is published (`index()`), in the publishing transaction, from the read-model row.
+PostgreSQL reads it with `websearch_to_tsquery` against a weighted `tsvector` in a narrow table
+of its own behind a GIN index (`SearchDocument`); SQLite gets the same query translated for its
+FTS5 table. Both are written when a version is published (`index()`), in the publishing
+transaction, from the read-model row.
 """
 
 import re
@@ -24,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 __all__ = [
+    "best_first",
     "FTS5_TABLE",
     "FTS5Column",
     "SearchVectorField",
@@ -145,7 +147,7 @@ def index_many(listings) -> None:
     connection = connections[using]
     pks = [listing.pk for listing in listings]
     if connection.vendor == "postgresql":
-        type(listings[0]).objects.using(using).filter(pk__in=pks).update(search_vector=_document())
+        _write_documents(type(listings[0]).objects.using(using).filter(pk__in=pks))
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -171,12 +173,34 @@ def _document():
     )
 
 
+def _documents(using: str = "default"):
+    from claims.models import SearchDocument  # the models import this module
+
+    return SearchDocument.objects.using(using)
+
+
+def _write_documents(listings) -> None:
+    """Write (or write again) PostgreSQL's search documents of these listings, in one query:
+    INSERT … SELECT, the documents computed by the database from the listings' columns."""
+    rows = listings.order_by().values_list("pk", "published_at", _document())
+    select, params = rows.query.sql_with_params()
+    table = _documents(listings.db).model._meta.db_table
+    with connections[listings.db].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (listing_id, published_at, vector) {select} "  # noqa: S608
+            "ON CONFLICT (listing_id) DO UPDATE "
+            "SET published_at = EXCLUDED.published_at, vector = EXCLUDED.vector",
+            params,
+        )
+
+
 def reindex_all(listing_model, *, using: str = "default") -> None:
     """Write the full-text index of every listing in database `using` again, for rows that
     arrived without publishing (a restored backup, perhaps from the other database)."""
     vendor = connections[using].vendor
     if vendor == "postgresql":
-        listing_model.objects.using(using).update(search_vector=_document())
+        _documents(using).all().delete()
+        _write_documents(listing_model.objects.using(using).all())
     elif vendor == "sqlite":
         table = listing_model._meta.db_table
         with connections[using].cursor() as cursor:
@@ -205,7 +229,8 @@ class FTS5Match(models.Lookup):
 
 
 def matching(queryset, query: str):
-    """`queryset` narrowed to listings matching `query`, best first.
+    """`queryset` narrowed to listings matching `query` (best first on SQLite; see
+    `best_first()` for a ranking on both).
 
     A query with nothing searchable in it matches nothing.
     """
@@ -213,12 +238,8 @@ def matching(queryset, query: str):
     if parsed.is_empty:
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
-        search_query = _postgresql_query(query)
-        return (
-            queryset.filter(search_vector=search_query)
-            .annotate(rank=SearchRank(F("search_vector"), search_query))
-            .order_by("-rank", "-published_at", "claim_id")
-        )
+        matches = _documents(queryset.db).filter(vector=_postgresql_query(query))
+        return queryset.filter(pk__in=matches.values("listing_id"))
     positive, negative = fts5_query(parsed)
     if not positive:
         # Only words to leave out: every other claim, newest first.
@@ -230,6 +251,28 @@ def matching(queryset, query: str):
         queryset.filter(search_entry__document__fts5=positive)
         .annotate(rank=_fts5_sql("-bm25({table}, 10.0, 4.0, 2.0)", output_field=FloatField()))
         .order_by("-rank", "-published_at", "claim_id")
+    )
+
+
+def best_first(queryset, query: str):
+    """The primary keys of the listings of `queryset` that match `query`, best first, then
+    newest first: a values_list to paginate.
+
+    On PostgreSQL the ranking reads only the narrow search table, and joins the listings
+    (by a semi-join) only when `queryset` is filtered (a topic, a certainty).
+    """
+    if connections[queryset.db].vendor != "postgresql":
+        return matching(queryset, query).values_list("pk", flat=True)
+    if parse(query).is_empty:
+        return queryset.none().values_list("pk", flat=True)
+    search_query = _postgresql_query(query)
+    documents = _documents(queryset.db).filter(vector=search_query)
+    if queryset.query.has_filters():
+        documents = documents.filter(listing__in=queryset.order_by().values("pk"))
+    return (
+        documents.annotate(rank=SearchRank(F("vector"), search_query))
+        .order_by("-rank", "-published_at", "listing_id")
+        .values_list("listing_id", flat=True)
     )
 
 

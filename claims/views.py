@@ -126,14 +126,13 @@ def claim_list(request):
     topic_slug = request.GET.get("topic", "").strip()
     # Everything here is read from the published-claims listing, written at publish time:
     # readers see each claim as last published, never the editors' working copy.
-    claims = PublishedClaim.objects.for_listing()
+    listings = PublishedClaim.objects.for_listing()
+    claims = listings.prefetch_related(None)
     topics = _published_topics()
     topic = None
     if topic_slug:
         topic = _published_topic_or_404(topic_slug, topics)
         claims = claims.with_topic(topic_slug)
-    if query:
-        claims = claims.search(query)
     # The certainty of what was published, as readers see it (an unknown value is ignored).
     certainty = request.GET.get("certainty", "")
     certainty = CertaintyLevel(certainty) if certainty in CertaintyLevel.values else None
@@ -141,14 +140,14 @@ def claim_list(request):
         claims = claims.filter(certainty_level=certainty)
     # The page's ids first, then its rows: a deep page skips index entries, not whole rows
     # (at 100,000 claims, 40 ms for `?page=` half-way by whole rows; EXPLAIN in README).
-    ids = claims.prefetch_related(None).values_list("pk", flat=True)
+    ids = search.best_first(claims, query) if query else claims.values_list("pk", flat=True)
     paginator = Paginator(ids, settings.CLAIMS_PER_PAGE)
     if not query:
         # A search's matches are counted each time (its words are countless); the list's,
         # once per published version and filter (claims/caching.py).
         paginator.count = listing_count(ids, topic_slug, certainty)
     page = paginator.get_page(request.GET.get("page"))
-    rows = claims.order_by().filter(pk__in=list(page.object_list)).in_bulk()
+    rows = listings.order_by().filter(pk__in=list(page.object_list)).in_bulk()
     items = [rows[pk] for pk in page.object_list]
     if query:
         items = search.mark(items, query)

@@ -21,6 +21,7 @@ DERIVED_MODELS = (
     "claims.PublishedTopic",
     "claims.PublishedCitation",
     "claims.SearchEntry",
+    "claims.SearchDocument",
 )
 
 

@@ -8,13 +8,16 @@ import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from claims import search
 from claims.models import (
     AnalysisVersion,
     Claim,
     PublishedCitation,
     PublishedClaim,
     PublishedTopic,
+    SearchDocument,
 )
 from claims.publishing import working_snapshot
 from evidence.models import Study
@@ -86,6 +89,16 @@ def test_running_it_again_adds_more_claims(db):
     assert Claim.objects.published().count() == 6
 
 
+def search_index() -> list:
+    """The full-text index's rows: PostgreSQL's documents, or SQLite's FTS5 table."""
+    if connection.vendor == "postgresql":
+        documents = SearchDocument.objects.order_by("pk")
+        return list(documents.values_list("pk", "published_at", "vector"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid, * FROM {search.FTS5_TABLE} ORDER BY rowid")  # noqa: S608
+        return cursor.fetchall()
+
+
 def test_its_listings_and_search_index_are_what_publishing_writes(db):
     generate(6)
 
@@ -93,7 +106,7 @@ def test_its_listings_and_search_index_are_what_publishing_writes(db):
         rows = PublishedClaim.objects.order_by("pk").values()
         topics = PublishedTopic.objects.order_by("listing", "slug").values_list("listing", "slug")
         cited = PublishedCitation.objects.order_by("listing", "doi").values_list("listing", "doi")
-        return [{**row, "search_vector": None} for row in rows], list(topics), list(cited)
+        return list(rows), list(topics), list(cited), search_index()
 
     claim = Claim.objects.get(slug="generated-4")
     words = claim.statement.split(" (claim")[0]

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims import search
-from claims.models import PublishedClaim, Topic
+from claims.models import PublishedClaim, SearchDocument, Topic
+from tests.conftest import require
 from tests.factories import make_claim, make_published_claim, publish
 
 
@@ -195,3 +196,48 @@ def test_the_list_is_read_in_the_order_of_its_index(db):
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "published_claim_recent" in plan
     assert "TEMP B-TREE" not in plan and "Sort " not in plan
+
+
+def test_search_and_a_certainty_narrow_together(client, db):
+    for statement in ("Protein helps recovery.", "Protein helps sleep.", "Naps help recovery."):
+        make_published_claim(statement=statement)
+    level = PublishedClaim.objects.get(statement="Protein helps sleep.").certainty_level
+    expected = PublishedClaim.objects.filter(statement__startswith="Protein", certainty_level=level)
+    assert found(client, "protein", certainty=level) == [
+        listing.statement for listing in expected.order_by("-published_at")
+    ]
+
+
+def test_ranking_a_search_reads_only_the_search_index(client, claims):
+    # At 100,000 claims a common word matches a quarter of them: counting and ranking read
+    # the narrow index (PostgreSQL's SearchDocument, SQLite's FTS5 table), not every listing.
+    with CaptureQueriesContext(connection) as queries:
+        assert set(found(client, "muscle")) == {claims["damage"], claims["whey"], claims["rare"]}
+    ranking = ("COUNT(", "bm25(", "ts_rank(")
+    searching = [q["sql"] for q in queries if any(word in q["sql"] for word in ranking)]
+    assert len(searching) == 2, searching  # the count, and the page's ids best first
+    if connection.vendor == "postgresql":
+        for sql in searching:
+            assert '"claims_searchdocument"' in sql
+            assert '"claims_publishedclaim"' not in sql, sql
+
+
+def test_a_deleted_listing_is_no_longer_found(client, db):
+    claim = make_published_claim(statement="Cold baths speed recovery.")
+    assert found(client, "baths") == ["Cold baths speed recovery."]
+    PublishedClaim.objects.filter(claim=claim).delete()
+    assert found(client, "baths") == []
+    if connection.vendor == "postgresql":
+        assert not SearchDocument.objects.exists()  # the database deleted it with its listing
+
+
+def test_a_search_document_follows_its_listing(client, db):
+    if connection.vendor != "postgresql":
+        require("REQUIRE_POSTGRES", "SearchDocument is PostgreSQL's search index")
+    claim = make_published_claim(statement="Creatine helps sprinting.")
+    claim.statement = "Creatine helps jumping."
+    claim.save()
+    publish(claim, "Reworded")
+    document = SearchDocument.objects.get()
+    assert document.published_at == PublishedClaim.objects.get().published_at
+    assert "jump" in document.vector and "sprint" not in document.vector
