@@ -158,7 +158,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:list"
 LOGOUT_REDIRECT_URL = "claims:list"
 
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ModelBackend"]
 
 CLAIMS_PER_PAGE = env_int("CLAIMS_PER_PAGE", 20, minimum=1)
 
