@@ -476,56 +476,63 @@ def _asking_also(key, *, kept_here, extra=()):
         _ALSO.reset(token)
 
 
-# Counts of the published listing. The listing changes only when a version is published
-# (versions are append-only, and a claim with one cannot be deleted), so a count made under
-# the newest version holds until the next: each process counts a filter once per publication,
-# for every page that shows it (members' lists, which are not cached, and cache misses).
+# What the published listing says: its counts (by filter and search) and its topic menu. The
+# listing changes only when a version is published (versions are append-only, and a claim
+# with one cannot be deleted), so what was read from it under the newest version holds until
+# the next: each process reads each once per publication, for every page that shows it
+# (members' lists, which are not cached, and cache misses).
 
 
-class _Counts:
-    """Counts of the listing by filter, for the newest version only (a publication starts
-    afresh); at most `LIMIT` filters, the first ones counted kept."""
+class _KeptPerVersion:
+    """Values read from the listing, for the newest version only (a publication starts
+    afresh); at most `LIMIT` of them, the first ones read kept."""
 
     LIMIT = 1024
 
     def __init__(self):
         self._lock = threading.Lock()
-        # One tuple, replaced whole: a reader never sees one version with another's counts.
+        # One tuple, replaced whole: a reader never sees one version with another's values.
         self._state = (None, {})
 
-    def get(self, latest, filters):
-        kept_for, counts = self._state
-        return counts.get(filters) if kept_for == latest else None
+    def get(self, latest, key):
+        kept_for, values = self._state
+        return values.get(key) if kept_for == latest else None
 
-    def put(self, latest, filters, count):
+    def put(self, latest, key, value):
         with self._lock:
-            kept_for, counts = self._state
+            kept_for, values = self._state
             if kept_for != latest:
-                counts = {}
-                self._state = (latest, counts)
-            if len(counts) < self.LIMIT:
-                counts[filters] = count
+                values = {}
+                self._state = (latest, values)
+            if len(values) < self.LIMIT:
+                values[key] = value
 
     def clear(self):
         with self._lock:
             self._state = (None, {})
 
 
-_counts = _Counts()
+_listing_facts = _KeptPerVersion()
+
+
+def kept_per_version(key, read):
+    """`read()`, a value of the published listing named by `key` (hashable, and all that it
+    depends on), read once per published version in this process."""
+    _, latest = _facts(latest=True)
+    if latest is None:
+        return read()
+    latest = (latest[0], str(latest[1]))
+    value = _listing_facts.get(latest, key)
+    if value is None:
+        value = read()
+        _listing_facts.put(latest, key, value)
+    return value
 
 
 def listing_count(queryset, *filters) -> int:
-    """`queryset.count()` for a list of published claims filtered by `filters` (hashable, and
-    all that `queryset` depends on), counted once per published version in this process."""
-    _, latest = _facts(latest=True)
-    if latest is None:
-        return queryset.count()
-    latest = (latest[0], str(latest[1]))
-    count = _counts.get(latest, filters)
-    if count is None:
-        count = queryset.count()
-        _counts.put(latest, filters, count)
-    return count
+    """`queryset.count()` for a list of published claims filtered by `filters`, counted once
+    per published version in this process."""
+    return kept_per_version(("count", *filters), queryset.count)
 
 
 # Headers of a cached answer that are part of it (not of the request that made it).

@@ -25,6 +25,7 @@ from claims.caching import (
     analysis_fragment,
     claim_stamp,
     compare_stamp,
+    kept_per_version,
     latest_publication_stamp,
     listing_count,
     positive_page,
@@ -74,12 +75,17 @@ def _page_context(request, claim, analysis, **extra):
     }
 
 
-def _published_topics() -> list[TopicRef]:
+def _published_topics() -> tuple[TopicRef, ...]:
     """The topics of published claims, named as their latest published versions name them.
 
     Read from the published listing only, like the list itself: a topic renamed in the
-    admin changes nothing here until a claim with it is published again.
+    admin changes nothing here until a claim with it is published again. So it is read once
+    per published version in each process (1–2 ms a page at 100,000 claims).
     """
+    return kept_per_version(("topics",), _read_published_topics)
+
+
+def _read_published_topics() -> tuple[TopicRef, ...]:
     topics, listings = PublishedTopic._meta.db_table, PublishedClaim._meta.db_table
     # Each distinct slug by a skip through the (slug, listing) index, then its name in the
     # latest listing that has it: a handful of index lookups a topic, where a window over
@@ -99,10 +105,10 @@ def _published_topics() -> list[TopicRef]:
     """  # noqa: S608 - table names from the models; no input
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return [TopicRef(name=name, slug=slug) for name, slug in cursor.fetchall()]
+        return tuple(TopicRef(name=name, slug=slug) for name, slug in cursor.fetchall())
 
 
-def _published_topic_or_404(slug, topics: list[TopicRef]) -> TopicRef:
+def _published_topic_or_404(slug, topics: tuple[TopicRef, ...]) -> TopicRef:
     """A topic readers can filter by: one that a published version gives a claim."""
     for topic in topics:
         if topic.slug == slug:

@@ -86,11 +86,11 @@ def empty_cache():
 
     cache.clear()
     caching._in_process.clear()
-    caching._counts.clear()
+    caching._listing_facts.clear()
     yield
     cache.clear()
     caching._in_process.clear()
-    caching._counts.clear()
+    caching._listing_facts.clear()
 
 
 @pytest.fixture

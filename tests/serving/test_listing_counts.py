@@ -78,6 +78,27 @@ def test_a_search_is_counted_once_per_published_version(
     assert "6 claims matching" in html and counted == 1, "a publication is counted at once"
 
 
+@pytest.mark.parametrize("stamps_in", STAMP_PLACES, indirect=True)
+def test_the_topic_menu_is_read_once_per_published_version(
+    member_client, listing, django_capture_on_commit_callbacks
+):
+    def menu_reads(url):
+        with CaptureQueriesContext(connection) as queries:
+            html = member_client.get(url).content.decode()
+        return html, sum("WITH RECURSIVE" in q["sql"] for q in queries)
+
+    html, reads = menu_reads("/")
+    assert 'href="?topic=sleep"' in html and reads == 1
+    html, reads = menu_reads("/?topic=sleep&page=2")
+    assert reads == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        claim = make_claim(statement="A claim with a new topic.")
+        claim.topics.add(Topic.objects.create(name="Naps", slug="naps"))
+        publish(claim)
+    html, reads = menu_reads("/")
+    assert 'href="?topic=naps"' in html and reads == 1, "a publication is read at once"
+
+
 @pytest.mark.parametrize(
     ("steps", "expected"),
     [
@@ -91,7 +112,7 @@ def test_a_search_is_counted_once_per_published_version(
     ],
 )
 def test_counts_are_kept_for_the_newest_version_only(steps, expected):
-    counts = caching._Counts()
+    counts = caching._KeptPerVersion()
     read = []
     for latest, filters, count in steps:
         if count is None:
