@@ -173,7 +173,8 @@ def _document():
     )
 
 
-def _documents(using: str = "default"):
+def _documents(using: str):
+    """PostgreSQL's search documents in database `using`."""
     from claims.models import SearchDocument  # the models import this module
 
     return SearchDocument.objects.using(using)

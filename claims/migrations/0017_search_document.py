@@ -10,6 +10,7 @@ from django.db import migrations, models
 
 def move_documents(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        # The database deletes a document with its listing (the model says DO_NOTHING).
         schema_editor.execute(
             "ALTER TABLE claims_searchdocument ADD CONSTRAINT search_document_listing "
             "FOREIGN KEY (listing_id) REFERENCES claims_publishedclaim (claim_id) ON DELETE CASCADE"
