@@ -6,6 +6,10 @@ be reached is treated as an empty one. The first failure is logged and the proce
 leaves Redis alone for `retry_after` seconds: requests never each wait for a connection
 timeout. After that, the next operation tries Redis again, and uses it as before once it
 answers.
+
+With `mirror_prefixes` in its OPTIONS, the keys under those prefixes that `get_many` reads are
+also kept in each process and served from there while Redis says they have not changed
+(claimsite/mirror.py): a cache hit whose keys are all kept asks Redis nothing.
 """
 
 import functools
@@ -15,6 +19,8 @@ import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
+
+from claimsite.mirror import Mirror
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +55,8 @@ class _Outage:
 
 
 _outages: dict[str, _Outage] = {}
+# One mirror per Redis and prefixes in each process, shared by the cache objects of all threads.
+_mirrors: dict[tuple, Mirror] = {}
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -75,15 +83,33 @@ class ResilientRedisCache(RedisCache):
         params = dict(params)
         options = dict(params.get("OPTIONS") or {})
         self.retry_after = float(options.pop("retry_after", 5))
+        prefixes = tuple(options.pop("mirror_prefixes", ()))
         params["OPTIONS"] = options
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
         self._outage = _outages.setdefault(str(server), _Outage())
+        self.mirror = None
+        if prefixes:
+            watched = tuple(self.make_key(prefix) for prefix in prefixes)
+            self.mirror = _mirrors.get((str(server), watched))
+            if self.mirror is None:
+                self.mirror = _mirrors.setdefault(
+                    (str(server), watched),
+                    Mirror(
+                        self._servers[0],
+                        watched,
+                        connect_timeout=float(options.get("socket_connect_timeout") or 1),
+                        retry_after=self.retry_after,
+                    ),
+                )
 
     def is_down(self) -> bool:
         return time.monotonic() < self._outage.until
 
     def _failed(self, operation: str, error: Exception):
+        if self.mirror is not None:
+            # Nothing tells this process of writes while Redis cannot be reached.
+            self.mirror.stop()
         with self._outage.lock:
             if self.is_down():
                 return
@@ -106,8 +132,28 @@ class ResilientRedisCache(RedisCache):
         return True
 
 
+def _mirrored_get_many(self, keys, version=None):
+    """`RedisCache.get_many`, from this process's mirror when it holds every key."""
+    mirror = self.mirror
+    if mirror is None:
+        return RedisCache.get_many(self, keys, version)
+    # make_key: validate_key only warns of keys memcached would refuse, which Redis takes.
+    named = {self.make_key(key, version=version).encode(): key for key in keys}
+    kept, generation = mirror.lookup(named)
+    if kept is not None:
+        return {named[key]: value for key, value in kept.items()}
+    # Django's RedisCacheClient.get_many, with the values read handed to the mirror.
+    loads = self._cache._serializer.loads
+    answered = self._cache.get_client(None).mget(named)
+    found = {
+        key: loads(value) for key, value in zip(named, answered, strict=True) if value is not None
+    }
+    mirror.keep(generation, found)
+    return {named[key]: value for key, value in found.items()}
+
+
 def _resilient(name):
-    original = getattr(RedisCache, name)
+    original = _mirrored_get_many if name == "get_many" else getattr(RedisCache, name)
     when_down = _WHEN_DOWN[name]
 
     @functools.wraps(original)

@@ -134,8 +134,11 @@ def test_a_version_published_through_one_server_is_served_by_the_other_on_its_ne
         for server in (a, b):
             assert "Analysis v1" in fetch(server + page).text
             assert "Analysis v1" in fetch(server + page).text
-        # The pages the servers rendered live in the one Redis.
+        # The pages the servers rendered live in the one Redis, and each server's copy of
+        # the stamps is watched (claimsite/mirror.py): the publication must reach both.
         assert redis_server.page_keys()
+        clients = redis.Redis.from_url(redis_server.url).client_list()
+        assert len({c["name"] for c in clients if c["name"].startswith("claims-mirror-")}) >= 2
 
         make_evidence(claim, make_study(title="A second trial"), stance=Stance.SUPPORTS)
         admin = signed_in_opener(a, "edith", "editor-pass-123")

@@ -26,7 +26,13 @@ def stamps_in(request, settings):
             "default": {
                 "BACKEND": "claimsite.cache.ResilientRedisCache",
                 "LOCATION": url,
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2, "retry_after": 1},
+                "OPTIONS": {
+                    "socket_connect_timeout": 1,
+                    "socket_timeout": 2,
+                    "retry_after": 1,
+                    # As settings.py sets it: stamps copied in the process (claimsite/mirror.py).
+                    "mirror_prefixes": ["stamps:"],
+                },
             }
         }
     cache.clear()

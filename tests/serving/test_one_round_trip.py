@@ -2,7 +2,13 @@
 page is asked for in the same request as the stamps, and a page this process served last is
 kept in its memory and served again while the stamp it was rendered for is current."""
 
+import ast
+import os
+import subprocess
+import sys
+
 import pytest
+import redis
 from django.test import Client
 
 from claims import caching
@@ -129,3 +135,41 @@ def test_pages_in_process_keep_to_their_budget(settings, budget, puts, kept):
 )
 def test_a_page_number_is_read_as_the_list_reads_it(asked, page):
     assert caching.positive_page(asked) == page
+
+
+def redis_reads(client) -> dict:
+    stats = client.info("commandstats")
+    return {name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget")}
+
+
+@pytest.mark.parametrize("path", ["claim", "/"])
+@pytest.mark.parametrize("stamps_in", ["redis"], indirect=True)
+def test_a_hit_in_a_process_that_served_the_page_asks_redis_nothing(
+    claim, path, django_assert_num_queries
+):
+    """The stamps are copied in the process, and Redis tells it of each change
+    (claimsite/mirror.py): a hit crosses to neither the database nor Redis."""
+    url = f"/claims/{claim.slug}/" if path == "claim" else path
+    first = Client().get(url)
+    assert first.status_code == 200
+    Client().get(url)
+    other = redis.Redis.from_url(os.environ["REDIS_URL"])
+    before = redis_reads(other)
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            assert Client().get(url).content == first.content
+    assert redis_reads(other) == before
+
+
+def test_every_stamp_key_is_under_the_prefix_settings_mirrors():
+    # The settings a server reads for CACHE_URL=redis://…, in a process of their own.
+    env = {**os.environ, "DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/0"}
+    env.pop("CACHE_KEEPS_STAMPS", None)
+    env.pop("CACHE_MIRRORS_STAMPS", None)
+    code = "from claimsite import settings; print(settings.CACHES['default']['OPTIONS'])"
+    options = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    prefixes = tuple(ast.literal_eval(options)["mirror_prefixes"])
+    keys = [caching._SITE, caching._entry_key("claim", "a"), caching._entry_key("study", "10.1/x")]
+    assert prefixes and all(key.startswith(prefixes) for key in keys)
