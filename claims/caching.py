@@ -133,7 +133,7 @@ def _is_reader(request) -> bool:
     """
     return (
         request.method == "GET"
-        and not request.headers.get("HX-Request")
+        and not request.META.get("HTTP_HX_REQUEST")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
@@ -216,6 +216,8 @@ def reader_page(stamp_for, *, params=None, members=False):
 def _kept_query(request, params) -> str:
     """The query string of the parameters the page reads, with values it accepts, in a fixed
     order."""
+    if not request.META.get("QUERY_STRING"):
+        return ""
     kept = QueryDict(mutable=True)
     for name in sorted(params):
         value = request.GET.get(name, "")
@@ -309,7 +311,7 @@ def _may_share_members_page(request) -> bool:
     user = request.user
     return (
         request.method == "GET"
-        and not request.headers.get("HX-Request")
+        and not request.META.get("HTTP_HX_REQUEST")
         and user.is_authenticated
         and not is_editor(user)
         and "messages" not in request.COOKIES
