@@ -21,6 +21,7 @@ from claims import certainty as certainty_rule
 from claims import search, structured_data
 from claims.analysis import ClaimAnalysis, TopicRef, build_analysis
 from claims.caching import (
+    KeptRanking,
     PublishedAnalysis,
     analysis_fragment,
     claim_stamp,
@@ -147,13 +148,19 @@ def claim_list(request):
     # The page's ids first, then its rows: a deep page skips index entries, not whole rows
     # (at 100,000 claims, 40 ms for `?page=` half-way by whole rows; EXPLAIN in README).
     ids = search.best_first(claims, query) if query else claims.values_list("pk", flat=True)
-    paginator = Paginator(ids, settings.CLAIMS_PER_PAGE)
     # Counted once per published version, filter and search in each process (the list's
     # total was half of the home page's queries' time; a common word's, 16 ms at 100,000).
-    paginator.count = listing_count(ids, topic_slug, certainty, query)
+    count = listing_count(ids, topic_slug, certainty, query)
+    if query:
+        # And a search's first pages ranked once per published version, filters and words.
+        ids = KeptRanking(ids, topic_slug, certainty, query)
+    paginator = Paginator(ids, settings.CLAIMS_PER_PAGE)
+    paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
     rows = listings.order_by().filter(pk__in=list(page.object_list)).in_bulk()
-    items = [rows[pk] for pk in page.object_list]
+    # A listing goes only with its claim, which publishing forbids; a kept ranking must still
+    # never name a row that is gone.
+    items = [rows[pk] for pk in page.object_list if pk in rows]
     if query:
         items = search.mark(items, query)
     context = {

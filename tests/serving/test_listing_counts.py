@@ -2,6 +2,8 @@
 (claims/caching.py `listing_count`): a list rendered again (a member's, which is not cached)
 does not count again, and the next publication is counted at once."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,6 +78,55 @@ def test_a_search_is_counted_once_per_published_version(
         publish(make_claim(statement="Counted claim number 5."))
     html, counted = counts_made(member_client, "/?q=counted")
     assert "6 claims matching" in html and counted == 1, "a publication is counted at once"
+
+
+def is_ranking(sql):
+    """The query that orders a search's matches (FTS5's MATCH, PostgreSQL's @@), not the one
+    that counts them or the one that marks the words found on the page."""
+    matches = " MATCH " in sql or "@@" in sql
+    return (
+        matches
+        and "ORDER BY" in sql
+        and not any(word in sql for word in ("COUNT(", "HIGHLIGHT(", "TS_HEADLINE("))
+    )
+
+
+def ranked(client, url):
+    """The claims a search page lists, in order, and how many times it ranked matches."""
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+    ranks = sum(is_ranking(q["sql"].upper()) for q in queries)
+    return re.findall(r"number (\d)", html), ranks
+
+
+@pytest.mark.parametrize("stamps_in", STAMP_PLACES, indirect=True)
+def test_a_searchs_first_pages_are_ranked_once_per_published_version(
+    member_client, listing, settings, django_capture_on_commit_callbacks
+):
+    first, ranks = ranked(member_client, "/?q=counted+claim")
+    assert len(first) == 2 and ranks == 1
+    second, ranks = ranked(member_client, "/?q=counted+claim&page=2")
+    third, _ = ranked(member_client, "/?q=counted+claim&page=3")
+    assert ranks == 0, "the next page comes from the ranking kept"
+    assert sorted(first + second + third) == ["0", "1", "2", "3", "4"]
+    again, ranks = ranked(member_client, "/?q=counted+claim")
+    assert (again, ranks) == (first, 0)
+    # Pages past the kept ones are ranked by the database, in the same order.
+    caching._listing_facts.clear()
+    settings.CLAIMS_PER_PAGE = 1
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(caching, "RANKED_KEPT", 2)
+    try:
+        pages = [ranked(member_client, f"/?q=counted+claim&page={n}") for n in range(1, 6)]
+    finally:
+        monkey.undo()
+    assert [claims for claims, _ in pages] == [[n] for n in first + second + third]
+    assert [ranks for _, ranks in pages] == [1, 0, 1, 1, 1]
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(make_claim(statement="Counted claim number 5, counted claim, counted."))
+    settings.CLAIMS_PER_PAGE = 2
+    newest, ranks = ranked(member_client, "/?q=counted+claim")
+    assert "5" in newest and ranks == 1, "a publication is ranked at once"
 
 
 @pytest.mark.parametrize("stamps_in", STAMP_PLACES, indirect=True)
