@@ -133,22 +133,26 @@ class ResilientRedisCache(RedisCache):
 
 
 def _mirrored_get_many(self, keys, version=None):
-    """`RedisCache.get_many`, from this process's mirror when it holds every key."""
+    """`RedisCache.get_many`, the keys this process's mirror holds from it, the others from
+    Redis (none asked when the mirror holds them all)."""
     mirror = self.mirror
     if mirror is None:
         return RedisCache.get_many(self, keys, version)
     # make_key: validate_key only warns of keys memcached would refuse, which Redis takes.
     named = {self.make_key(key, version=version).encode(): key for key in keys}
-    kept, generation = mirror.lookup(named)
-    if kept is not None:
-        return {named[key]: value for key, value in kept.items()}
-    # Django's RedisCacheClient.get_many, with the values read handed to the mirror.
-    loads = self._cache._serializer.loads
-    answered = self._cache.get_client(None).mget(named)
-    found = {
-        key: loads(value) for key, value in zip(named, answered, strict=True) if value is not None
-    }
-    mirror.keep(generation, found)
+    found, generation = mirror.lookup(named)
+    asked = [key for key in named if key not in found]
+    if asked:
+        # Django's RedisCacheClient.get_many, with the values read handed to the mirror.
+        loads = self._cache._serializer.loads
+        answered = self._cache.get_client(None).mget(asked)
+        read = {
+            key: loads(value)
+            for key, value in zip(asked, answered, strict=True)
+            if value is not None
+        }
+        mirror.keep(generation, read)
+        found.update(read)
     return {named[key]: value for key, value in found.items()}
 
 

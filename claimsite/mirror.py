@@ -140,16 +140,14 @@ class Mirror:
     # What callers use.
 
     def lookup(self, keys):
-        """(values, generation): the copy's values of all `keys` if it has them all,
-        else None, and the generation to hand back to `keep` with what Redis answered
-        (None when nothing may be kept: no connection watches)."""
+        """(values, generation): the copy's values of those of `keys` it has (key: value),
+        and the generation to hand back to `keep` with what Redis answers for the others
+        (None when nothing may be kept: no connection watches, and the copy is empty)."""
         with self._lock:
             if not self._watching():
-                return None, None
+                return {}, None
             values = self._values
-            if all(key in values for key in keys):
-                return {key: values[key] for key in keys}, self.generation
-            return None, self.generation
+            return {key: values[key] for key in keys if key in values}, self.generation
 
     def keep(self, generation, answered: dict) -> None:
         """Keep what Redis answered (Redis key: value; those under the prefixes), unless an
