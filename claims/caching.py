@@ -177,10 +177,7 @@ def reader_page(stamp_for, *, params=None, members=False):
             if stamp is None:
                 return view(request, *args, **kwargs)
             _keep_only(request, query)
-            etag = quote_etag(_digest(release(), stamp.key))
-            last_modified = (
-                timegm(stamp.last_modified.utctimetuple()) if stamp.last_modified else None
-            )
+            etag, last_modified, last_modified_http = _validators(release(), stamp)
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
                 response = _cached_or_rendered(request, key, stamp, asked, view, args, kwargs)
@@ -191,26 +188,57 @@ def reader_page(stamp_for, *, params=None, members=False):
                 if hasattr(request, "session"):
                     request.session.accessed = False
             response["ETag"] = etag
-            if last_modified is not None:
-                response["Last-Modified"] = http_date(last_modified)
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=READER_MAX_AGE,
-                s_maxage=SHARED_MAX_AGE,
-                stale_while_revalidate=STALE_WHILE_REVALIDATE,
-            )
+            if last_modified_http is not None:
+                response["Last-Modified"] = last_modified_http
+            # A kept page (a new response) takes the headers as they are; a view's response
+            # may have some already, merged with these.
+            if response.has_header("Cache-Control"):
+                patch_cache_control(response, **READER_CACHE_CONTROL)
+            else:
+                response["Cache-Control"] = _READER_CACHE_CONTROL
             # This page is the same for every anonymous reader: no Vary: Cookie, or a shared
             # cache would keep one copy per cookie (analytics cookies included) and absorb
             # nothing. A member's page differs, and is kept apart by two rules instead: it is
             # `private` (no shared cache stores it), and a proxy in front passes every request
             # carrying the session cookie to the server (README, "Behind a CDN or proxy").
-            patch_vary_headers(response, ["HX-Request"])
+            if response.has_header("Vary"):
+                patch_vary_headers(response, ["HX-Request"])
+            else:
+                response["Vary"] = "HX-Request"
             return response
 
         return wrapper
 
     return decorator
+
+
+READER_CACHE_CONTROL = {
+    "public": True,
+    "max_age": READER_MAX_AGE,
+    "s_maxage": SHARED_MAX_AGE,
+    "stale_while_revalidate": STALE_WHILE_REVALIDATE,
+}
+
+
+def _cache_control(directives) -> str:
+    response = HttpResponse()
+    patch_cache_control(response, **directives)
+    return response["Cache-Control"]
+
+
+# What patch_cache_control writes on a response that has none, worked out once.
+_READER_CACHE_CONTROL = _cache_control(READER_CACHE_CONTROL)
+
+
+@functools.lru_cache(maxsize=4096)
+def _validators(release_digest: str, stamp: Stamp):
+    """(ETag, Last-Modified as a timestamp and as the header says it) of a page's stamp:
+    the same for every request while the stamp is current."""
+    etag = quote_etag(_digest(release_digest, stamp.key))
+    if stamp.last_modified is None:
+        return etag, None, None
+    last_modified = timegm(stamp.last_modified.utctimetuple())
+    return etag, last_modified, http_date(last_modified)
 
 
 def _kept_query(request, params) -> str:
@@ -751,6 +779,7 @@ def _latest_row(_=None):
 _ROWS = 2
 
 
+@functools.lru_cache(maxsize=8192)
 def _entry_key(kind: str, ident) -> str:
     # DOIs may hold any character: the key names a digest of what it stands for.
     return f"stamps:{kind}:" + _digest(_ROWS, kind, ident)
@@ -943,9 +972,28 @@ def claim_stamp(request, slug):
     (row,), _ = _facts(("claim", slug, _claim_row))
     if row is None:
         return None
+    now = timezone.now()
+    key = (slug, tuple(row))
+    kept = _claim_stamps.get(key)
+    if kept is not None and now <= kept[1]:
+        return kept[0]
+    stamp, until = _claim_stamp(slug, row, now)
+    if len(_claim_stamps) >= 4096:
+        _claim_stamps.clear()
+    _claim_stamps[key] = (stamp, until)
+    return stamp
+
+
+# Each claim's stamp, worked out once for its row, with the time until which it holds: the
+# row names everything in it but the time, which counts only when the literature goes stale.
+_claim_stamps: dict[tuple, tuple[Stamp, datetime]] = {}
+_FOREVER = datetime.max.replace(tzinfo=UTC)
+
+
+def _claim_stamp(slug, row, now) -> tuple[Stamp, datetime]:
     version_id, published_at, checked_at, waiting, changed_at, claim_id = row
     checked_at = as_datetime(checked_at) if checked_at else None
-    literature = literature_status(checked_at=checked_at, waiting=waiting, now=timezone.now())
+    literature = literature_status(checked_at=checked_at, waiting=waiting, now=now)
     # The publication time too: after a restore, a new version may take the id of one cached
     # before it.
     published_at = as_datetime(published_at)
@@ -955,11 +1003,14 @@ def claim_stamp(request, slug):
     if literature.stale and checked_at:
         # The page came to say "not checked for 30 days" then, with no write to date it.
         changes.append(checked_at + STALE_AFTER)
-    return Stamp(
+    stamp = Stamp(
         key=f"claim:{slug}:{version_id}:{published_at.isoformat()}:{literature.key}",
         last_modified=max(changes),
         claim_id=claim_id,
     )
+    # Stale stays stale; a fresh check goes stale once STALE_AFTER has passed.
+    until = _FOREVER if literature.stale else checked_at + STALE_AFTER
+    return stamp, until
 
 
 def version_stamp(request, slug, number):

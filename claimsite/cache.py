@@ -89,6 +89,7 @@ class ResilientRedisCache(RedisCache):
         self._class = ReusedClientRedisCacheClient
         self._outage = _outages.setdefault(str(server), _Outage())
         self.mirror = None
+        self.redis_keys = {}  # key: the key Redis stores it under, for the mirror
         if prefixes:
             watched = tuple(self.make_key(prefix) for prefix in prefixes)
             self.mirror = _mirrors.get((str(server), watched))
@@ -132,14 +133,26 @@ class ResilientRedisCache(RedisCache):
         return True
 
 
+def _redis_key(cache, key, version) -> bytes:
+    """The key Redis stores `key` under, as bytes (what the mirror and invalidations name)."""
+    if version is not None:
+        return cache.make_key(key, version=version).encode()
+    named = cache.redis_keys.get(key)
+    if named is None:
+        if len(cache.redis_keys) >= 8192:
+            cache.redis_keys.clear()
+        # make_key: validate_key only warns of keys memcached would refuse, which Redis takes.
+        named = cache.redis_keys[key] = cache.make_key(key).encode()
+    return named
+
+
 def _mirrored_get_many(self, keys, version=None):
     """`RedisCache.get_many`, the keys this process's mirror holds from it, the others from
     Redis (none asked when the mirror holds them all)."""
     mirror = self.mirror
     if mirror is None:
         return RedisCache.get_many(self, keys, version)
-    # make_key: validate_key only warns of keys memcached would refuse, which Redis takes.
-    named = {self.make_key(key, version=version).encode(): key for key in keys}
+    named = {_redis_key(self, key, version): key for key in keys}
     found, generation = mirror.lookup(named)
     asked = [key for key in named if key not in found]
     if asked:

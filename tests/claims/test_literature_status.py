@@ -92,3 +92,19 @@ def test_editors_get_a_link_to_screen_readers_do_not(client, editor_client, clai
     link = 'href="/editors/claims/living/literature/"'
     assert link in editor_client.get("/claims/living/").content.decode()
     assert link not in client.get("/claims/living/").content.decode()
+
+
+def test_a_cached_page_goes_overdue_when_thirty_days_pass_without_a_write(
+    client, claim, monkeypatch
+):
+    checked = timezone.now() - timedelta(days=30) + timedelta(hours=1)
+    check(claim, when=checked, waiting=0)
+    fresh = client.get("/claims/living/")
+    assert "has not been checked" not in fresh.content.decode()
+    assert "has not been checked" not in client.get("/claims/living/").content.decode()
+    # Two hours on, with no write: the page kept (and its stamp) must not stand.
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    overdue = client.get("/claims/living/", HTTP_IF_NONE_MATCH=fresh["ETag"])
+    assert overdue.status_code == 200
+    assert "has not been checked for 30 days" in overdue.content.decode()
