@@ -1078,6 +1078,11 @@ def latest_publication_stamp(request):
     _, row = _facts(latest=True)
     if row is None:
         return Stamp(key="list:none", last_modified=None)
+    return _list_stamp(tuple(row))
+
+
+@functools.lru_cache(maxsize=64)
+def _list_stamp(row) -> Stamp:
     published_at = as_datetime(row[1])
     return Stamp(key=f"list:{row[0]}:{published_at.isoformat()}", last_modified=published_at)
 
