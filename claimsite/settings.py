@@ -231,12 +231,13 @@ CACHES = {"default": cache_from_url("CACHE_URL")}
 CACHE_KEEPS_STAMPS = env_bool(
     "CACHE_KEEPS_STAMPS", default=CACHES["default"]["BACKEND"].endswith("RedisCache")
 )
-# With stamps kept in Redis, each process also keeps a copy of those it read, which Redis
-# tells it of every change to (claimsite/mirror.py): a cache hit then asks Redis nothing.
+# With stamps kept in Redis, each process also keeps a copy of those it read (and of the
+# claims each member follows, which their claim page shows), which Redis tells it of every
+# change to (claimsite/mirror.py): a cache hit then asks Redis nothing.
 # CACHE_MIRRORS_STAMPS=0 asks Redis on every hit instead.
 _redis = CACHES["default"]["BACKEND"] == "claimsite.cache.ResilientRedisCache"
 if _redis and CACHE_KEEPS_STAMPS and env_bool("CACHE_MIRRORS_STAMPS", default=True):
-    CACHES["default"]["OPTIONS"]["mirror_prefixes"] = ["stamps:"]
+    CACHES["default"]["OPTIONS"]["mirror_prefixes"] = ["stamps:", "follows:"]
 # With stamps kept in a shared cache, each process also keeps the pages it served last, up to
 # this many bytes (a claim page is 20-60 KB): a hit then asks the shared cache for the stamps
 # alone. A copy counts only for the stamp it was rendered for (claims/caching.py).

@@ -31,7 +31,7 @@ def stamps_in(request, settings):
                     "socket_timeout": 2,
                     "retry_after": 1,
                     # As settings.py sets it: stamps copied in the process (claimsite/mirror.py).
-                    "mirror_prefixes": ["stamps:"],
+                    "mirror_prefixes": ["stamps:", "follows:"],
                 },
             }
         }

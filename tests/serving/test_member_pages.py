@@ -2,9 +2,11 @@
 for the member's CSRF token and name (claims/caching.py): what each member is served is what
 a render for them alone gives, with a token that works, and nobody else's name or state."""
 
+import os
 import re
 
 import pytest
+import redis
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
@@ -12,6 +14,7 @@ from claims import caching
 from claims.models import Follow
 from evidence.choices import Stance
 from tests.factories import make_evidence, make_study, publish
+from tests.serving.test_one_round_trip import redis_reads
 
 KEPT = ["locmem", "redis"]
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -85,6 +88,28 @@ def test_a_kept_members_page_costs_one_query_and_carries_a_token_that_works(
             f"/claims/{claim.slug}/follow/", {"csrfmiddlewaretoken": tokens.pop()}, follow=True
         )
     assert followed.status_code == 200
+    assert "You follow this claim" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("stamps_in", ["redis"], indirect=True)
+def test_a_kept_members_page_asks_redis_for_the_session_alone(
+    claim, django_capture_on_commit_callbacks
+):
+    """What the member follows is copied in the process with the stamps, and Redis tells it of
+    each follow (claimsite/mirror.py): one Redis read a page, the session's."""
+    url = f"/claims/{claim.slug}/"
+    _, client = signed_in("fay")
+    client.get(url)
+    client.get(url)
+    other = redis.Redis.from_url(os.environ["REDIS_URL"])
+    before = redis_reads(other)
+    for _ in range(3):
+        assert "Follow this claim</button>" in client.get(url).content.decode()
+    after = redis_reads(other)
+    assert (after["get"] - before["get"], after["mget"] - before["mget"]) == (3, 0)
+    html = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/claims/{claim.slug}/follow/", {"csrfmiddlewaretoken": token(html)})
     assert "You follow this claim" in client.get(url).content.decode()
 
 

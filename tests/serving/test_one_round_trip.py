@@ -161,7 +161,7 @@ def test_a_hit_in_a_process_that_served_the_page_asks_redis_nothing(
     assert redis_reads(other) == before
 
 
-def test_every_stamp_key_is_under_the_prefix_settings_mirrors():
+def test_every_stamp_key_is_under_a_prefix_settings_mirrors():
     # The settings a server reads for CACHE_URL=redis://…, in a process of their own.
     env = {**os.environ, "DEBUG": "1", "CACHE_URL": "redis://127.0.0.1:6379/0"}
     env.pop("CACHE_KEEPS_STAMPS", None)
@@ -171,5 +171,10 @@ def test_every_stamp_key_is_under_the_prefix_settings_mirrors():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout
     prefixes = tuple(ast.literal_eval(options)["mirror_prefixes"])
-    keys = [caching._SITE, caching._entry_key("claim", "a"), caching._entry_key("study", "10.1/x")]
+    keys = [
+        caching._SITE,
+        caching._entry_key("claim", "a"),
+        caching._entry_key("study", "10.1/x"),
+        caching._follows_key(1),
+    ]
     assert prefixes and all(key.startswith(prefixes) for key in keys)
