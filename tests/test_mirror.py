@@ -266,13 +266,20 @@ def site_cache(monkeypatch, url, **extra):
     return CacheHandler({"default": config})["default"]
 
 
+@pytest.fixture
+def mirrored(redis_url, monkeypatch):
+    """(the site's cache with stamps mirrored, a plain client of the same Redis)."""
+    cache = site_cache(monkeypatch, redis_url)
+    yield cache, redis.Redis.from_url(redis_url)
+    cache.mirror.stop()
+
+
 def mget_calls(client) -> int:
     return client.info("commandstats").get("cmdstat_mget", {}).get("calls", 0)
 
 
-def test_a_key_read_once_is_served_again_without_asking_redis(redis_url, monkeypatch):
-    cache = site_cache(monkeypatch, redis_url)
-    other = redis.Redis.from_url(redis_url)
+def test_a_key_read_once_is_served_again_without_asking_redis(mirrored):
+    cache, other = mirrored
     cache.set("stamps:a", ("row", 1))
     cache.set("page:p", b"<html>")
     assert cache.get_many(["stamps:a"]) == {"stamps:a": ("row", 1)}
@@ -287,7 +294,6 @@ def test_a_key_read_once_is_served_again_without_asking_redis(redis_url, monkeyp
         asked = next(c["command"] for c in commands.listen() if "MGET" in c["command"])
     assert both == {"stamps:a": ("row", 1), "page:p": b"<html>"}
     assert asked == f"MGET {cache.make_key('page:p')}"
-    cache.mirror.stop()
 
 
 def test_a_write_by_another_process_is_seen_at_the_very_next_read(redis_url, monkeypatch):
@@ -308,21 +314,18 @@ def test_a_write_by_another_process_is_seen_at_the_very_next_read(redis_url, mon
     cache.mirror.stop()
 
 
-def test_a_key_that_expires_is_forgotten(redis_url, monkeypatch):
-    cache = site_cache(monkeypatch, redis_url)
-    other = redis.Redis.from_url(redis_url)
+def test_a_key_that_expires_is_forgotten(mirrored):
+    cache, other = mirrored
     cache.set("stamps:a", "soon gone")
     assert cache.get_many(["stamps:a"]) == {"stamps:a": "soon gone"}
     other.pexpire(cache.make_key("stamps:a"), 1)
     time.sleep(0.01)
     other.get(cache.make_key("stamps:a"))  # Redis deletes an expired key when it is touched
     assert cache.get_many(["stamps:a"]) == {}
-    cache.mirror.stop()
 
 
-def test_a_killed_connection_is_noticed_before_a_copy_is_served(redis_url, monkeypatch):
-    cache = site_cache(monkeypatch, redis_url)
-    other = redis.Redis.from_url(redis_url)
+def test_a_killed_connection_is_noticed_before_a_copy_is_served(mirrored):
+    cache, other = mirrored
     cache.set("stamps:a", "first")
     assert cache.get_many(["stamps:a"]) == {"stamps:a": "first"}
     name = f"claims-mirror-{os.getpid()}"
@@ -332,7 +335,6 @@ def test_a_killed_connection_is_noticed_before_a_copy_is_served(redis_url, monke
     other.set(cache.make_key("stamps:a"), pickle.dumps("second"))
     assert cache.get_many(["stamps:a"]) == {"stamps:a": "second"}
     assert [c for c in other.client_list() if c["name"] == name], "it watches again"
-    cache.mirror.stop()
 
 
 def test_a_failed_operation_stops_the_mirror_until_redis_answers_again(redis_url, monkeypatch):
