@@ -140,9 +140,34 @@ def fake():
     server.close()
 
 
-def watching(port, **options) -> Mirror:
+OPENED = []
+
+
+@pytest.fixture(autouse=True)
+def closed_after():
+    """Each mirror a test opens is closed after it: its thread ends, and does not go on
+    trying a server that is gone (and logging so) through the next tests."""
+    yield
+    while OPENED:
+        OPENED.pop().close()
+    for mirror in resilient._mirrors.values():
+        mirror.close()
+    resilient._mirrors.clear()
+
+
+def opened(port, **options) -> Mirror:
     options = {"connect_timeout": 1, "retry_after": 60, **options}
-    return Mirror(f"redis://127.0.0.1:{port}/0", [b"stamps:"], **options)
+    mirror = Mirror(f"redis://127.0.0.1:{port}/0", [b"stamps:"], **options)
+    OPENED.append(mirror)
+    return mirror
+
+
+def watching(port, **options) -> Mirror:
+    """A mirror whose thread has connected (a first lookup starts it)."""
+    mirror = opened(port, **options)
+    assert mirror.lookup([b"stamps:a"]) == ({}, None), "nothing is served before it watches"
+    eventually(lambda: mirror.watching)
+    return mirror
 
 
 def kept(mirror, values):
@@ -201,43 +226,65 @@ def test_a_value_asked_for_while_it_changed_is_not_kept(fake):
 
 
 def test_a_closed_connection_forgets_everything_and_watches_again(fake, caplog):
-    mirror = watching(fake.port)
+    mirror = watching(fake.port, retry_after=0.05)
     kept(mirror, {b"stamps:a": b"1"})
     fake.connections[-1].close()
     with caplog.at_level(logging.WARNING, logger="claimsite.mirror"):
         eventually(lambda: mirror.lookup([b"stamps:a"])[0] == {})
     assert "Stopped watching" in caplog.text
-    assert len(fake.connections) == 2, "a new connection watches"
+    eventually(lambda: len(fake.connections) == 2 and mirror.lookup([])[1] is not None)
     kept(mirror, {b"stamps:a": b"2"})
 
 
 def test_a_silent_connection_is_dropped_after_an_unanswered_ping(fake, monkeypatch, caplog):
-    monkeypatch.setattr(mirrors, "PING_EVERY", 0.0)
-    mirror = watching(fake.port, ping_timeout=0.05)
-    kept(mirror, {b"stamps:a": b"1"})  # answered PINGs keep it
+    monkeypatch.setattr(mirrors, "PING_EVERY", 0.05)
+    mirror = watching(fake.port, ping_timeout=0.1)
+    kept(mirror, {b"stamps:a": b"1"})
+    time.sleep(0.2)
+    assert mirror.lookup([b"stamps:a"])[0] == {b"stamps:a": b"1"}, "answered PINGs keep it"
     fake.answers_ping = False
-    mirror.lookup([b"stamps:a"])  # sends a PING that is never answered
-    time.sleep(0.1)
     with caplog.at_level(logging.WARNING, logger="claimsite.mirror"):
-        assert mirror.lookup([b"stamps:a"])[0] == {}
+        # The thread's PING goes unanswered, even with no lookup to notice.
+        eventually(lambda: not mirror.watching)
+    assert mirror.lookup([b"stamps:a"]) == ({}, None)
     assert "no answer to a PING" in caplog.text
+
+
+def test_a_burst_is_not_served_from_until_a_ping_comes_back(fake, monkeypatch):
+    """Redis writes at most 64 KB to a connection in one pass: after a burst of pushes, the
+    rest of it may come after a writer was told its write was done."""
+    mirror = watching(fake.port)
+    kept(mirror, {b"stamps:a": b"1"})
+    fake.answers_ping = False
+    push = b">2\r\n$10\r\ninvalidate\r\n*1\r\n$10\r\nstamps:%03d\r\n"
+    fake.push(b"".join(push % (n % 1000) for n in range(600)))  # over 16 KB of other keys
+    eventually(lambda: mirror.lookup([b"stamps:a"]) == ({}, None))
+    _, generation = mirror.lookup([])
+    mirror.keep(generation, {b"stamps:a": b"2"})
+    assert mirror.size() == 0, "nothing is kept until the PING's answer"
+    fake.answers_ping = True
+    fake.push(b"+PONG\r\n")
+    eventually(lambda: mirror.lookup([])[1] is not None)
+    kept(mirror, {b"stamps:a": b"2"})
 
 
 def test_a_forked_process_watches_on_a_connection_of_its_own(fake, monkeypatch):
     mirror = watching(fake.port)
     kept(mirror, {b"stamps:a": b"1"})
     monkeypatch.setattr(os, "getpid", lambda: -1)
-    assert mirror.lookup([b"stamps:a"])[0] == {}, "the parent's copy is not the child's"
-    assert len(fake.connections) == 2
+    assert mirror.lookup([b"stamps:a"]) == ({}, None), "the parent's copy is not the child's"
+    eventually(lambda: len(fake.connections) == 2 and mirror.lookup([])[1] is not None)
 
 
 def test_without_redis_nothing_is_kept_and_connecting_waits_before_trying_again(caplog):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    mirror = watching(port)
+    mirror = opened(port)
     with caplog.at_level(logging.WARNING, logger="claimsite.mirror"):
         assert mirror.lookup([b"stamps:a"]) == ({}, None)
+        eventually(lambda: "Not watching" in caplog.text)
+        time.sleep(0.2)
         assert mirror.lookup([b"stamps:a"]) == ({}, None)
     assert caplog.text.count("Not watching") == 1, "one attempt, then a pause"
 
@@ -261,9 +308,12 @@ def site_cache(monkeypatch, url, **extra):
     config["OPTIONS"].update(mirror_prefixes=["stamps:"], **extra)
     resilient._outages.clear()
     for mirror in resilient._mirrors.values():
-        mirror.stop()  # earlier tests' copies: this test's is the one watching
+        mirror.close()  # earlier tests' copies: this test's is the one watching
     resilient._mirrors.clear()
-    return CacheHandler({"default": config})["default"]
+    cache = CacheHandler({"default": config})["default"]
+    cache.get_many(["stamps:none"])  # the first lookup starts the mirror's thread
+    eventually(lambda: cache.mirror.watching)
+    return cache
 
 
 @pytest.fixture
@@ -326,15 +376,17 @@ def test_a_key_that_expires_is_forgotten(mirrored):
 
 def test_a_killed_connection_is_noticed_before_a_copy_is_served(mirrored):
     cache, other = mirrored
+    cache.mirror.retry_after = 0.05
     cache.set("stamps:a", "first")
     assert cache.get_many(["stamps:a"]) == {"stamps:a": "first"}
     name = f"claims-mirror-{os.getpid()}"
-    [watcher] = [c for c in other.client_list() if c["name"] == name]
+    # This test's mirror is the newest connection of that name.
+    watcher = max((c for c in other.client_list() if c["name"] == name), key=lambda c: int(c["id"]))
     other.client_kill_filter(_id=watcher["id"])
     # Written while nobody watches for this process: the copy must not be served.
     other.set(cache.make_key("stamps:a"), pickle.dumps("second"))
     assert cache.get_many(["stamps:a"]) == {"stamps:a": "second"}
-    assert [c for c in other.client_list() if c["name"] == name], "it watches again"
+    eventually(lambda: [c for c in other.client_list() if c["name"] == name])
 
 
 def test_a_failed_operation_stops_the_mirror_until_redis_answers_again(redis_url, monkeypatch):
@@ -344,7 +396,21 @@ def test_a_failed_operation_stops_the_mirror_until_redis_answers_again(redis_url
     assert cache.mirror.size() == 1
     cache._failed("get", redis.exceptions.ConnectionError("as if Redis went away"))
     assert cache.mirror.size() == 0 and not cache.mirror.watching
-    time.sleep(0.25)
+    eventually(lambda: cache.mirror.watching)
     assert cache.get_many(["stamps:a"]) == {"stamps:a": "kept"}
-    assert cache.mirror.watching
     cache.mirror.stop()
+
+
+def test_a_write_after_a_burst_of_writes_is_seen_at_the_next_read(mirrored):
+    """20,000 writes to other stamps, then one to the key kept: whatever Redis still holds
+    back of the burst, the next read gives the new value."""
+    cache, other = mirrored
+    cache.set("stamps:a", "old")
+    assert cache.get_many(["stamps:a"]) == {"stamps:a": "old"}
+    assert cache.get_many(["stamps:a"]) == {"stamps:a": "old"}
+    with other.pipeline(transaction=False) as burst:
+        for n in range(20_000):
+            burst.set(cache.make_key(f"stamps:other:{n}"), b"x")
+        burst.set(cache.make_key("stamps:a"), pickle.dumps("new"))
+        burst.execute()
+    assert cache.get_many(["stamps:a"]) == {"stamps:a": "new"}
