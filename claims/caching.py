@@ -543,19 +543,24 @@ class _KeptPerVersion:
 
 
 _listing_facts = _KeptPerVersion()
+# Searches' first pages apart: a crowd of searches asked once must not push out the counts
+# and the topic menu.
+_rankings = _KeptPerVersion()
 
 
-def kept_per_version(key, read):
+def kept_per_version(key, read, *, store=None):
     """`read()`, a value of the published listing named by `key` (hashable, and all that it
-    depends on), read once per published version in this process."""
+    depends on), read once per published version in this process (in `store`, the listing's
+    facts unless given)."""
+    store = _listing_facts if store is None else store
     _, latest = _facts(latest=True)
     if latest is None:
         return read()
     latest = (latest[0], str(latest[1]))
-    value = _listing_facts.get(latest, key)
+    value = store.get(latest, key)
     if value is None:
         value = read()
-        _listing_facts.put(latest, key, value)
+        store.put(latest, key, value)
     return value
 
 
@@ -585,7 +590,9 @@ class KeptRanking:
 
     def __getitem__(self, index):
         if isinstance(index, slice) and index.stop is not None and index.stop <= RANKED_KEPT:
-            kept = kept_per_version(self.key, lambda: tuple(self.ids[:RANKED_KEPT]))
+            kept = kept_per_version(
+                self.key, lambda: tuple(self.ids[:RANKED_KEPT]), store=_rankings
+            )
             return list(kept[index])
         return self.ids[index]
 

@@ -87,10 +87,12 @@ def empty_cache():
     cache.clear()
     caching._in_process.clear()
     caching._listing_facts.clear()
+    caching._rankings.clear()
     yield
     cache.clear()
     caching._in_process.clear()
     caching._listing_facts.clear()
+    caching._rankings.clear()
 
 
 @pytest.fixture

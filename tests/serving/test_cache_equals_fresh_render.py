@@ -367,6 +367,7 @@ def fresh(client, url, headers):
         mock.patch.object(claims.views, "analysis_fragment", return_value=""),
         # Nor the list's count kept for the newest version: it is counted again.
         mock.patch.object(claims.caching, "_listing_facts", claims.caching._KeptPerVersion()),
+        mock.patch.object(claims.caching, "_rankings", claims.caching._KeptPerVersion()),
     ):
         return client.get(url, headers=headers)
 

@@ -112,7 +112,7 @@ def test_a_searchs_first_pages_are_ranked_once_per_published_version(
     again, ranks = ranked(member_client, "/?q=counted+claim")
     assert (again, ranks) == (first, 0)
     # Pages past the kept ones are ranked by the database, in the same order.
-    caching._listing_facts.clear()
+    caching._rankings.clear()
     settings.CLAIMS_PER_PAGE = 1
     monkey = pytest.MonkeyPatch()
     monkey.setattr(caching, "RANKED_KEPT", 2)
